@@ -1,0 +1,28 @@
+package dev.trickle.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How {@code sync} finds and applies changes.
+ *
+ * @param mode the resolved mode (auto already replaced by the source kind's default)
+ * @param watermarkColumn watermark: a column that grows on every insert and update
+ * @param lookback watermark: how far behind the last high-water mark to re-read
+ * @param deletes watermark: how deletes are found
+ * @param keyScanEvery deletes = key-scan: run it every N batches
+ * @param softDeleteColumn deletes = soft: the column marking deleted rows
+ * @param softDeleteValue deletes = soft: the value that marks a row deleted
+ * @param cdcPath cdc: the folder of Debezium JSON event files
+ * @param schema what schema drift does
+ */
+public record SyncConfig(
+    SyncMode mode,
+    Optional<String> watermarkColumn,
+    Duration lookback,
+    DeleteDetection deletes,
+    int keyScanEvery,
+    Optional<String> softDeleteColumn,
+    Optional<String> softDeleteValue,
+    Optional<String> cdcPath,
+    SchemaPolicy schema) {}

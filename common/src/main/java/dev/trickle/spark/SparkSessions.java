@@ -1,0 +1,80 @@
+package dev.trickle.spark;
+
+import dev.trickle.config.SourceConfig;
+import dev.trickle.config.SourceKind;
+import dev.trickle.config.TrickleConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the one SparkSession a command runs in, with Delta and Iceberg wired in. */
+public final class SparkSessions {
+  static final String EXTENSIONS =
+      "io.delta.sql.DeltaSparkSessionExtension,org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+  /** Spark hides matching conf values on its environment page and in event logs. */
+  static final String REDACTION = "(?i)secret|password|passwd|token|salt|credential|access[.]?key";
+  /** Hides passwords inside JDBC URLs in query plans shown by the Spark UI. */
+  static final String STRING_REDACTION = "(?i)(password|pwd)=[^&;\\s]*";
+
+  private SparkSessions() {}
+
+  /** Gets or creates the session; settings that can change at runtime are applied either way. */
+  public static SparkSession getOrCreate(TrickleConfig config) {
+    SparkConf existing = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder();
+    if (!existing.contains("spark.master")) {
+      builder.master(config.spark().master().orElse("local[*]"));
+    }
+    staticSettings(config).forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
+    applyRuntimeSettings(spark, config);
+    return spark;
+  }
+
+  /** Settings fixed when the session starts. User conf comes last, so it wins. */
+  public static Map<String, String> staticSettings(TrickleConfig config) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("spark.app.name", config.spark().appName());
+    out.putAll(baseSettings());
+    out.putAll(runtimeSettings(config));
+    return out;
+  }
+
+  /** What every trickle session needs, whatever the pipeline: Delta, Iceberg, UTC, redaction. */
+  public static Map<String, String> baseSettings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("spark.sql.extensions", EXTENSIONS);
+    out.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    out.put("spark.sql.session.timeZone", "UTC");
+    out.put("spark.ui.showConsoleProgress", "false");
+    out.put("spark.redaction.regex", REDACTION);
+    out.put("spark.sql.redaction.string.regex", STRING_REDACTION);
+    return out;
+  }
+
+  /** Settings that may be set on a running session: Iceberg catalogs per source, user conf. */
+  public static Map<String, String> runtimeSettings(TrickleConfig config) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (SourceConfig source : config.sources().values()) {
+      if (source.kind() == SourceKind.ICEBERG && source.warehouse().isPresent()) {
+        String prefix = "spark.sql.catalog." + source.name();
+        out.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
+        out.put(prefix + ".type", "hadoop");
+        out.put(prefix + ".warehouse", source.warehouse().get());
+      }
+    }
+    out.putAll(config.spark().conf());
+    return out;
+  }
+
+  public static void applyRuntimeSettings(SparkSession spark, TrickleConfig config) {
+    runtimeSettings(config).forEach((key, value) -> {
+      try {
+        spark.conf().set(key, value);
+      } catch (RuntimeException staticConf) {
+        // A static setting on a session that already runs (tests share one): it was set at start.
+      }
+    });
+  }
+}
