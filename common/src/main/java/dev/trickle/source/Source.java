@@ -18,4 +18,14 @@ public interface Source {
 
   /** Every row of the table as it is now. */
   Dataset<Row> read();
+
+  /** Pins the table's current state and its position. */
+  SourceSnapshot snapshot();
+
+  /**
+   * The table as it was at an earlier position, where the source keeps history (a Delta version,
+   * an Iceberg snapshot); empty where it cannot go back (JDBC, Parquet folders), and callers then
+   * narrow the comparison themselves (e.g. by watermark).
+   */
+  java.util.Optional<SourceSnapshot> snapshotAt(SourcePosition position);
 }

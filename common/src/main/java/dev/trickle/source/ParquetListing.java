@@ -1,0 +1,73 @@
+package dev.trickle.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The data files of a Parquet folder at one moment: path, size and modification time, the way
+ * Spark would read them (files and folders starting with _ or . are skipped).
+ */
+public record ParquetListing(List<File> files) {
+  public record File(String path, long size, long modificationTime) {}
+
+  public ParquetListing {
+    files = List.copyOf(files);
+  }
+
+  public static ParquetListing of(SparkSession spark, String folder) {
+    try {
+      Path root = new Path(folder);
+      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(root)) {
+        throw new java.io.FileNotFoundException("no such folder " + folder);
+      }
+      List<File> out = new ArrayList<>();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus status = it.next();
+        if (visible(root, status.getPath())) {
+          out.add(new File(status.getPath().toString(), status.getLen(), status.getModificationTime()));
+        }
+      }
+      out.sort(Comparator.comparing(File::path));
+      return new ParquetListing(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A digest of the listing: equal digests mean the same files, sizes and times. */
+  public String digest() {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (File f : files) {
+        sha.update((f.path() + '|' + f.size() + '|' + f.modificationTime() + '\n').getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean visible(Path root, Path file) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String name = p.getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
