@@ -52,7 +52,8 @@ public final class LoadLedger {
       .add("finished_at", DataTypes.TimestampType, true)
       .add("run_id", DataTypes.StringType, true) // the attempt's row in runs
       .add("target_base_version", DataTypes.LongType, true) // target version once emptied/created for this load
-      .add("error", DataTypes.StringType, true);
+      .add("error", DataTypes.StringType, true)
+      .add("target", DataTypes.StringType, true); // the target's folder or catalog name
 
   public static final StructType LOAD_CHUNKS_SCHEMA = new StructType()
       .add("table_name", DataTypes.StringType, false)
@@ -80,9 +81,10 @@ public final class LoadLedger {
    * @param plan the recorded chunks (empty if the load died before recording them)
    * @param doneRows rows per finished chunk, over all attempts
    * @param attempts how many attempts were recorded
+   * @param target the target it wrote (folder or catalog name)
    */
   public record LoadState(String loadId, String status, Optional<SourcePosition> position, Optional<Long> targetBaseVersion,
-      List<Chunk> plan, Map<Integer, Long> doneRows, int attempts) {
+      List<Chunk> plan, Map<Integer, Long> doneRows, int attempts, Optional<String> target) {
 
     public boolean done() {
       return DONE.equals(status);
@@ -154,14 +156,15 @@ public final class LoadLedger {
     }
     String position = first.getAs("source_position");
     return Optional.of(new LoadState(loadId.get(), last.getAs("status"),
-        Optional.ofNullable(position).map(SourcePosition::parse), base, List.copyOf(plan.values()), done, mine.size()));
+        Optional.ofNullable(position).map(SourcePosition::parse), base, List.copyOf(plan.values()), done, mine.size(),
+        Optional.ofNullable(first.getAs("target"))));
   }
 
   /** An attempt starts: a RUNNING row with the position its data is as of. */
   public void started(String table, String loadId, String runId, SourcePosition position, int chunkCount,
-      Instant startedAt, Optional<Long> targetBaseVersion) {
+      Instant startedAt, Optional<Long> targetBaseVersion, String target) {
     loads.append(List.of(RowFactory.create(table, loadId, RUNNING, position.toJson(), chunkCount, null, null,
-        Timestamp.from(startedAt), null, runId, targetBaseVersion.orElse(null), null)));
+        Timestamp.from(startedAt), null, runId, targetBaseVersion.orElse(null), null, target)));
   }
 
   /** The plan, once per load: a PLANNED row per chunk, in one commit. */

@@ -67,7 +67,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
   @Override
   public TableResult run(JobContext context, TableConfig table, LoadChecks.Checked checked) {
     LoadRun load = new LoadRun(context, table, checked, listener);
-    Optional<LoadState> latest = load.ledger.latest(table.name());
+    Optional<LoadState> latest = LoadChecks.previousLoad(load.ledger, table, checked.target());
     if (latest.isPresent() && latest.get().done() && !context.flag(RESTART)) {
       return alreadyLoaded(table, latest.get());
     }
@@ -141,7 +141,8 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
       Optional<List<Chunk>> recorded = resumed.map(LoadState::plan).filter(p -> !p.isEmpty());
       List<Chunk> plan = recorded.orElseGet(() -> step("plan", "plan chunks of " + table.name(),
           () -> snapshot.plan(ChunkRequest.of(table)).chunks()));
-      ledger.started(table.name(), loadId, context.run().runId(), position, plan.size(), startedAt, targetBase);
+      ledger.started(table.name(), loadId, context.run().runId(), position, plan.size(), startedAt, targetBase,
+          checked.target().describe());
       if (recorded.isEmpty()) {
         snapshot.listing().ifPresent(listing -> {
           SourceFilesLedger files = new SourceFilesLedger(context.spark(), context.config().stateDir());
@@ -269,7 +270,8 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
     void recordFailure(String loadId, RuntimeException e) {
       try {
         ledger.finished(table.name(), loadId, context.run().runId(), LoadLedger.FAILED,
-            ledger.latest(table.name()).map(LoadState::doneRowCount).orElse(0L), checked.target().version(),
+            LoadChecks.previousLoad(ledger, table, checked.target()).map(LoadState::doneRowCount).orElse(0L),
+            checked.target().version(),
             context.redactor().redact(JobRunner.rootMessage(e)));
       } catch (RuntimeException ignored) {
         context.console().error("load " + table.name() + ": cannot record the failed attempt: "

@@ -39,7 +39,8 @@ public final class PlanJob implements TableJob<LoadChecks.Checked> {
 
   @Override
   public TableResult run(JobContext context, TableConfig table, LoadChecks.Checked checked) {
-    Optional<LoadState> unfinished = new LoadLedger(context.spark(), context.config().stateDir()).latest(table.name())
+    Optional<LoadState> unfinished = LoadChecks.previousLoad(new LoadLedger(context.spark(), context.config().stateDir()),
+            table, checked.target())
         .filter(s -> !s.done() && !s.plan().isEmpty() && !context.flag(LoadJob.RESTART));
     ChunkPlan plan;
     Map<Integer, Long> done = Map.of();

@@ -69,12 +69,17 @@ public final class LoadChecks {
             + ": its columns " + existing.get().simpleString() + " differ from the mapped source's " + targetSchema.simpleString()
             + ". Pass --restart to replace the target, or point " + at + ".target at a new table.");
       }
-      if (target.hasData() && new LoadLedger(spark, config.stateDir()).latest(table.name()).isEmpty()) {
+      if (target.hasData() && previousLoad(new LoadLedger(spark, config.stateDir()), table, target).isEmpty()) {
         throw TrickleException.badInput("Cannot load table " + table.name() + " into " + target.describe()
             + ": it already holds data that no trickle load of this table wrote. Pass --restart to replace its contents, or point "
             + at + ".target at a new table.");
       }
     }
     return new Checked(source, mapping, targetSchema, target);
+  }
+
+  /** The table's latest load, if it wrote this target (a load into another target is no earlier load of this one). */
+  public static Optional<LoadLedger.LoadState> previousLoad(LoadLedger ledger, TableConfig table, DeltaTarget target) {
+    return ledger.latest(table.name()).filter(s -> s.target().map(t -> t.equals(target.describe())).orElse(true));
   }
 }
