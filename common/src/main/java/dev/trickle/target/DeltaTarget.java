@@ -136,16 +136,28 @@ public final class DeltaTarget {
     } else {
       writer.save(config.path().orElseThrow());
     }
+    // The metrics arrive through Spark's listener bus just after the write returns; none come when
+    // Delta skipped the commit because appId had committed already, and the history then tells.
+    Optional<Row> metrics = await(written, 10);
+    if (metrics.isPresent()) {
+      return metrics.get().<Long>getAs("rows");
+    }
+    OptionalLong earlier = committedRows(tag, 0);
+    if (earlier.isPresent()) {
+      return earlier.getAsLong();
+    }
+    return await(written, 120).map(m -> m.<Long>getAs("rows")).orElseThrow(() -> new IllegalStateException(
+        "Cannot count the rows of " + tag + " in " + describe() + ": Spark reported no metrics and the commit is not in the history"));
+  }
+
+  private static Optional<Row> await(Observation observation, int seconds) {
     try {
-      // The metrics arrive through Spark's listener bus, just after the write returns.
-      Row metrics = Await.result(written.future(), Duration.create(2, TimeUnit.MINUTES));
-      return metrics.<Long>getAs("rows");
-    } catch (TimeoutException | InterruptedException e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return committedRows(tag, 0).orElseThrow(() -> new IllegalStateException(
-          "Cannot find the commit of " + tag + " in " + describe() + " after writing it"));
+      return Optional.of(Await.result(observation.future(), Duration.create(seconds, TimeUnit.SECONDS)));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting written rows", e);
     }
   }
 

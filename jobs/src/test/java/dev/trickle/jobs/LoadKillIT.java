@@ -37,8 +37,8 @@ class LoadKillIT {
   void aKilledLoadIsFinishedByARerun(SparkSession spark, LocalPostgres pg, @TempDir Path dir) throws Exception {
     PgFixture f = PgFixture.create(pg, dir);
     f.sql("CREATE TABLE events (id bigint PRIMARY KEY, payload text)",
-        "INSERT INTO events SELECT g, repeat('x', 50) FROM generate_series(1, 30000) g");
-    Path config = f.config("t { source { ref = pg, table = public.events }, keys = [id], load { chunks = 30, parallelism = 1 } }");
+        "INSERT INTO events SELECT g, repeat('x', 50) FROM generate_series(1, 10000) g");
+    Path config = f.config("t { source { ref = pg, table = public.events }, keys = [id], load { chunks = 10, parallelism = 1 } }");
 
     Process child = new ProcessBuilder(command("load", "-c", config.toString())).redirectErrorStream(true).start();
     List<String> output = new ArrayList<>();
@@ -61,7 +61,7 @@ class LoadKillIT {
 
     LoadLedger ledger = new LoadLedger(spark, f.stateDir());
     long doneBefore = ledger.chunks().read().where("status = 'DONE'").count();
-    assertTrue(doneBefore >= 1 && doneBefore < 30, "killed mid-load, after " + doneBefore + " chunks");
+    assertTrue(doneBefore >= 1 && doneBefore < 10, "killed mid-load, after " + doneBefore + " chunks");
     assertEquals("RUNNING", ledger.latest("t").orElseThrow().status(), "a killed attempt stays RUNNING");
 
     Thread.sleep(2500); // the dead process's lock goes stale (lock.stale-after = 2s in the fixture)
@@ -70,11 +70,11 @@ class LoadKillIT {
     assertTrue(rerun.out().contains("resuming load"), rerun.out());
 
     Dataset<Row> target = spark.read().format("delta").load(f.target("t"));
-    assertEquals(30000, target.count());
-    assertEquals(30000, target.select("id").distinct().count(), "no duplicate keys");
+    assertEquals(10000, target.count());
+    assertEquals(10000, target.select("id").distinct().count(), "no duplicate keys");
     Dataset<Row> done = ledger.chunks().read().where("status = 'DONE'");
-    assertEquals(30, done.count(), "each chunk recorded DONE exactly once");
-    assertEquals(30, done.select("chunk_id").distinct().count());
+    assertEquals(10, done.count(), "each chunk recorded DONE exactly once");
+    assertEquals(10, done.select("chunk_id").distinct().count());
     assertTrue(ledger.latest("t").orElseThrow().done());
   }
 
