@@ -106,5 +106,14 @@ class LoadFileSourcesTest {
     assertEquals(0, run.exitCode(), run.toString());
     assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
     assertEquals(5, predicates(spark, dir).size(), predicates(spark, dir).toString());
+
+    // The same table read by its folder, without the catalog.
+    Path byPath = Files.writeString(dir.resolve("by-path.conf"), Files.readString(file)
+        .replace("source { ref = lake_ice, table = \"shop.events\" }", "source { ref = lake_ice, path = \"" + dir.resolve("ice/shop/events") + "\" }")
+        .replace("lake_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }", "lake_ice { type = iceberg }")
+        .replace(dir + "/lake", dir + "/lake2"));
+    CliRun path = CliRun.of("load", "-c", byPath.toString());
+    assertEquals(0, path.exitCode(), path.toString());
+    assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake2/t").toString()));
   }
 }
