@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  *
  * @param splitColumn the source column key ranges are cut on
  * @param chunks a fixed number of chunks; empty means derived from the table's size
- * @param targetChunkRows rows per chunk to aim for when the count is derived
+ * @param targetChunkRows jdbc: rows per chunk to aim for when the count is derived
  * @param maxChunkBytes file and table sources: bytes per chunk at most (a single file is never split)
  * @param columns the table's column mapping: predicates over a masked column are never written
  *     (its raw values would land in ledgers and logs), and a slice is told on the target only
@@ -36,7 +36,7 @@ public record ChunkRequest(
     return new ChunkRequest(splitColumn, OptionalInt.of(count), targetChunkRows, maxChunkBytes, columns);
   }
 
-  /** How many chunks {@code rows} rows (and {@code bytes} bytes, where known) are cut into. */
+  /** JDBC: how many chunks {@code rows} rows (and {@code bytes} bytes, where known) are cut into. */
   public int count(long rows, long bytes) {
     if (chunks.isPresent()) {
       return Math.max(1, chunks.getAsInt());

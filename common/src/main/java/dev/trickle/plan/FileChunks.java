@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Chunks of a file or table source (Parquet, Delta, Iceberg): one per partition value, and a
- * partition larger than the request allows is cut further, into groups of files where the reader
+ * partition larger than {@code max-chunk-bytes} (or holding more than its share of a fixed chunk
+ * count) is cut further, into groups of files where the reader
  * skips unselected files by name (Parquet), or else into key ranges of the split column (which
  * Delta and Iceberg narrow with their min/max file statistics).
  */
@@ -60,9 +61,11 @@ public final class FileChunks {
     if (partitions.isEmpty()) {
       return ChunkPlan.whole("true", 0);
     }
+    // By size: a file source reads fast, so chunks are as large as max-chunk-bytes allows (each
+    // chunk costs a commit and a ledger row). A fixed chunk count spreads the rows instead.
     long rowsPerChunk = request.chunks().isPresent()
         ? Math.max(1, (total + request.chunks().getAsInt() - 1) / request.chunks().getAsInt())
-        : request.targetChunkRows();
+        : Long.MAX_VALUE;
 
     List<Chunk> chunks = new ArrayList<>();
     boolean cutKeys = false;

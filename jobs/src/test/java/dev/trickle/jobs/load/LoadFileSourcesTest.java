@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Parquet, Delta and Iceberg sources into Delta: chunked by partition, large partitions cut
+ * Parquet, Delta and Iceberg sources into Delta: chunked by partition, partitions above
+ * max-chunk-bytes cut
  * further (file groups for Parquet, key ranges for Delta and Iceberg), and every row and value
  * equal afterwards, compared with Spark's own readers of each format.
  */
@@ -43,7 +44,7 @@ class LoadFileSourcesTest {
         trickle {
           warehouse = "%s/lake"
           sources { %s }
-          tables { t { %s, keys = [id], load.target-chunk-rows = 500 } }
+          tables { t { %s, keys = [id], load.max-chunk-bytes = 16k } }
         }
         """.formatted(dir, source, table));
   }
@@ -72,6 +73,7 @@ class LoadFileSourcesTest {
     List<String> predicates = predicates(spark, dir);
     assertTrue(predicates.size() >= 4, predicates.toString());
     assertTrue(predicates.stream().anyMatch(p -> p.startsWith("(`part` = 'a') AND (_metadata.file_name IN (")), predicates.toString());
+    assertTrue(predicates.size() < 10, "chunks of about 16k: " + predicates);
     String loadId = new LoadLedger(spark, dir.resolve("lake/_trickle/state").toString()).latest("t").orElseThrow().loadId();
     assertEquals(8, new SourceFilesLedger(spark, dir.resolve("lake/_trickle/state").toString())
         .listing("t", SourceFilesLedger.forLoad(loadId)).files().size(), "the load's listing is recorded for sync");
@@ -87,8 +89,8 @@ class LoadFileSourcesTest {
 
     assertSameRows(spark.read().format("delta").load(path), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
     List<String> predicates = predicates(spark, dir);
-    assertEquals(5, predicates.size(), predicates.toString());
-    assertTrue(predicates.stream().anyMatch(p -> p.startsWith("(`part` = 'b') AND (`id` >= ")), predicates.toString());
+    assertTrue(predicates.size() > 2, predicates.toString());
+    assertTrue(predicates.stream().anyMatch(p -> p.matches("\\(`part` = '.'\\) AND \\(`id` >= .*")), predicates.toString());
   }
 
   @Test
@@ -105,7 +107,7 @@ class LoadFileSourcesTest {
     CliRun run = CliRun.of("load", "-c", file.toString());
     assertEquals(0, run.exitCode(), run.toString());
     assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
-    assertEquals(5, predicates(spark, dir).size(), predicates(spark, dir).toString());
+    assertTrue(predicates(spark, dir).size() > 2, predicates(spark, dir).toString());
 
     // The same table read by its folder, without the catalog.
     Path byPath = Files.writeString(dir.resolve("by-path.conf"), Files.readString(file)
