@@ -2,9 +2,20 @@ package dev.trickle.source;
 
 import dev.trickle.config.SourceConfig;
 import dev.trickle.config.SourceRef;
+import dev.trickle.plan.ChunkPlan;
+import dev.trickle.plan.ChunkRequest;
+import dev.trickle.plan.FileChunks;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,34 +62,46 @@ final class FileTableSource implements Source {
     return switch (source.kind()) {
       case DELTA -> {
         long version = guarded(() -> DeltaTable.forPath(spark, path()).history(1).head().getLong(0));
-        yield pinned(base.with(SourcePosition.VERSION, version),
-            () -> spark.read().format("delta").option("versionAsOf", version).load(path()));
+        yield deltaAt(base.with(SourcePosition.VERSION, version), version);
       }
       case ICEBERG -> {
         Long snapshotId = guarded(() -> IcebergTables.currentSnapshotId(spark, icebergName()));
-        yield pinned(base.with(SourcePosition.SNAPSHOT_ID, snapshotId), () -> snapshotId == null
-            ? read()
-            : spark.read().format("iceberg").option("versionAsOf", snapshotId).load(icebergName()));
+        yield snapshotId == null ? new Pinned(base, this::read, () -> icebergLayout(null), Optional.empty())
+            : icebergAt(base.with(SourcePosition.SNAPSHOT_ID, snapshotId), snapshotId);
       }
       case PARQUET -> {
         ParquetListing listing = guarded(() -> ParquetListing.of(spark, path()));
-        yield pinned(base.with(SourcePosition.FILES, listing.files().size()).with(SourcePosition.LISTING, listing.digest()),
-            () -> listing.files().isEmpty() ? read() : spark.read().option("basePath", path())
-                .parquet(listing.files().stream().map(ParquetListing.File::path).toArray(String[]::new)));
+        SourcePosition position = base.with(SourcePosition.FILES, listing.files().size())
+            .with(SourcePosition.LISTING, listing.digest());
+        yield new Pinned(position, () -> listing.files().isEmpty() ? read() : spark.read().option("basePath", path())
+                .parquet(listing.files().stream().map(ParquetListing.File::path).toArray(String[]::new)),
+            () -> new FileChunks.Layout(parquetPartitionColumns(listing), true, true, 0), Optional.of(listing));
       }
       case JDBC -> throw new IllegalStateException("jdbc sources are read by JdbcSource");
     };
   }
 
   @Override
-  public java.util.Optional<SourceSnapshot> snapshotAt(SourcePosition position) {
+  public Optional<SourceSnapshot> snapshotAt(SourcePosition position) {
     return switch (source.kind()) {
-      case DELTA -> position.getLong(SourcePosition.VERSION).stream().boxed().findFirst().map(version -> pinned(position,
-          () -> guarded(() -> spark.read().format("delta").option("versionAsOf", version).load(path()))));
-      case ICEBERG -> position.getLong(SourcePosition.SNAPSHOT_ID).stream().boxed().findFirst().map(id -> pinned(position,
-          () -> guarded(() -> spark.read().format("iceberg").option("versionAsOf", id).load(icebergName()))));
-      case PARQUET, JDBC -> java.util.Optional.empty();
+      case DELTA -> position.getLong(SourcePosition.VERSION).stream().boxed().findFirst()
+          .map(version -> deltaAt(position, version));
+      case ICEBERG -> position.getLong(SourcePosition.SNAPSHOT_ID).stream().boxed().findFirst()
+          .map(id -> icebergAt(position, id));
+      case PARQUET, JDBC -> Optional.empty();
     };
+  }
+
+  private SourceSnapshot deltaAt(SourcePosition position, long version) {
+    return new Pinned(position,
+        () -> guarded(() -> spark.read().format("delta").option("versionAsOf", version).load(path())),
+        () -> new FileChunks.Layout(deltaPartitionColumns(), true, false, 0), Optional.empty());
+  }
+
+  private SourceSnapshot icebergAt(SourcePosition position, long snapshotId) {
+    return new Pinned(position,
+        () -> guarded(() -> spark.read().format("iceberg").option("versionAsOf", snapshotId).load(icebergName())),
+        () -> icebergLayout(snapshotId), Optional.empty());
   }
 
   /** The Iceberg table as Spark names it: catalog.db.table, or the folder path. */
@@ -90,7 +113,42 @@ final class FileTableSource implements Source {
     return ref.path().orElseThrow();
   }
 
-  private <T> T guarded(java.util.function.Supplier<T> body) {
+  private List<String> deltaPartitionColumns() {
+    return DeltaTable.forPath(spark, path()).detail().select("partitionColumns").head().getList(0);
+  }
+
+  /** Identity partition columns only: a transform's value (a day, a bucket) is no column value. */
+  private FileChunks.Layout icebergLayout(Long snapshotId) {
+    Table table = IcebergTables.load(spark, icebergName());
+    List<String> columns = new ArrayList<>();
+    for (PartitionField field : table.spec().fields()) {
+      if (field.transform().isIdentity()) {
+        columns.add(table.schema().findColumnName(field.sourceId()));
+      }
+    }
+    double bytesPerRow = 0;
+    Snapshot snapshot = snapshotId == null ? null : table.snapshot(snapshotId);
+    if (snapshot != null && snapshot.summary() != null) {
+      long bytes = Long.parseLong(snapshot.summary().getOrDefault("total-files-size", "0"));
+      long records = Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
+      bytesPerRow = records > 0 ? (double) bytes / records : 0;
+    }
+    return new FileChunks.Layout(columns, false, false, bytesPerRow);
+  }
+
+  /** Hive-style partition columns: the {@code name=value} folders above the first data file. */
+  private static List<String> parquetPartitionColumns(ParquetListing listing) {
+    List<String> out = new ArrayList<>();
+    if (listing.files().isEmpty()) {
+      return out;
+    }
+    for (Path p = new Path(listing.files().get(0).path()).getParent(); p != null && p.getName().contains("="); p = p.getParent()) {
+      out.add(0, p.getName().substring(0, p.getName().indexOf('=')));
+    }
+    return out;
+  }
+
+  private <T> T guarded(Supplier<T> body) {
     try {
       return body.get();
     } catch (Exception e) { // AnalysisException (path or table not found) is undeclared in Scala
@@ -101,21 +159,43 @@ final class FileTableSource implements Source {
     }
   }
 
-  private static SourceSnapshot pinned(SourcePosition position, java.util.function.Supplier<Dataset<Row>> reader) {
-    return new SourceSnapshot() {
-      @Override
-      public SourcePosition position() {
-        return position;
-      }
+  /** A snapshot of a file or table source: a reader pinned to one version, snapshot or listing. */
+  private static final class Pinned implements SourceSnapshot {
+    private final SourcePosition position;
+    private final Supplier<Dataset<Row>> reader;
+    private final Supplier<FileChunks.Layout> layout;
+    private final Optional<ParquetListing> listing;
 
-      @Override
-      public Dataset<Row> read() {
-        return reader.get();
-      }
+    Pinned(SourcePosition position, Supplier<Dataset<Row>> reader, Supplier<FileChunks.Layout> layout,
+        Optional<ParquetListing> listing) {
+      this.position = position;
+      this.reader = reader;
+      this.layout = layout;
+      this.listing = listing;
+    }
 
-      @Override
-      public void close() {}
-    };
+    @Override
+    public SourcePosition position() {
+      return position;
+    }
+
+    @Override
+    public Dataset<Row> read() {
+      return reader.get();
+    }
+
+    @Override
+    public ChunkPlan plan(ChunkRequest request) {
+      return FileChunks.plan(read(), layout.get(), request);
+    }
+
+    @Override
+    public Optional<ParquetListing> listing() {
+      return listing;
+    }
+
+    @Override
+    public void close() {}
   }
 
   static String[] columns(StructType schema) {

@@ -13,7 +13,7 @@ public final class Sources {
   public static Source open(SparkSession spark, TrickleConfig config, TableConfig table) {
     SourceConfig source = config.sourceOf(table);
     if (source.kind() == SourceKind.JDBC) {
-      throw new UnsupportedOperationException("jdbc sources arrive with the load work");
+      return new JdbcSource(spark, source, table);
     }
     return new FileTableSource(spark, source, table.source());
   }

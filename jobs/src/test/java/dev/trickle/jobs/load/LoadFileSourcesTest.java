@@ -1,0 +1,121 @@
+package dev.trickle.jobs.load;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trickle.jobs.cli.CliRun;
+import dev.trickle.state.LoadLedger;
+import dev.trickle.state.SourceFilesLedger;
+import dev.trickle.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parquet, Delta and Iceberg sources into Delta: chunked by partition, partitions above
+ * max-chunk-bytes cut
+ * further (file groups for Parquet, key ranges for Delta and Iceberg), and every row and value
+ * equal afterwards, compared with Spark's own readers of each format.
+ */
+@ExtendWith(SharedSpark.class)
+class LoadFileSourcesTest {
+
+  /** 2,000 rows, 70% in part a and 30% in b, with decimals, instants, unicode, '' and NULL, arrays. */
+  private static Dataset<Row> sample(SparkSession spark) {
+    return spark.range(1, 2001).selectExpr("id",
+        "CASE WHEN id % 10 < 7 THEN 'a' ELSE 'b' END AS part",
+        "CAST(id * 1.25 AS decimal(12,2)) AS amount",
+        "timestamp_micros(1700000000000000 + id * 1000001) AS ts",
+        "date_add(DATE'2024-01-01', CAST(id % 300 AS int)) AS day",
+        "CASE id % 4 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN 'héllo ✓ 日本' ELSE concat('n', id) END AS name",
+        "array(concat('t', id % 3), CAST(NULL AS string)) AS tags",
+        "id / 3.0D AS score").repartition(4);
+  }
+
+  private static Path config(Path dir, String source, String table) throws Exception {
+    return Files.writeString(dir.resolve("pipeline.conf"), """
+        trickle {
+          warehouse = "%s/lake"
+          sources { %s }
+          tables { t { %s, keys = [id], load.max-chunk-bytes = 16k } }
+        }
+        """.formatted(dir, source, table));
+  }
+
+  private static void assertSameRows(Dataset<Row> source, Dataset<Row> target) {
+    assertEquals(source.count(), target.count());
+    Dataset<Row> ordered = target.select(List.of(source.columns()).stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    assertEquals(0, source.exceptAll(ordered).count(), "source rows missing in the target");
+    assertEquals(0, ordered.exceptAll(source).count(), "target rows not in the source");
+  }
+
+  private static List<String> predicates(SparkSession spark, Path dir) {
+    return new LoadLedger(spark, dir.resolve("lake/_trickle/state").toString()).latest("t").orElseThrow().plan().stream()
+        .map(dev.trickle.plan.Chunk::predicate).toList();
+  }
+
+  @Test
+  void parquetFolderChunksByPartitionAndFileGroups(SparkSession spark, @TempDir Path dir) throws Exception {
+    String folder = dir.resolve("drops/events").toString();
+    sample(spark).write().partitionBy("part").parquet(folder);
+    Path file = config(dir, "drops { type = parquet, path = \"" + dir.resolve("drops") + "\" }", "source { ref = drops, path = events }");
+    CliRun run = CliRun.of("load", "-c", file.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+
+    assertSameRows(spark.read().parquet(folder), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
+    List<String> predicates = predicates(spark, dir);
+    assertTrue(predicates.size() >= 4, predicates.toString());
+    assertTrue(predicates.stream().anyMatch(p -> p.startsWith("(`part` = 'a') AND (_metadata.file_name IN (")), predicates.toString());
+    assertTrue(predicates.size() < 10, "chunks of about 16k: " + predicates);
+    String loadId = new LoadLedger(spark, dir.resolve("lake/_trickle/state").toString()).latest("t").orElseThrow().loadId();
+    assertEquals(8, new SourceFilesLedger(spark, dir.resolve("lake/_trickle/state").toString())
+        .listing("t", SourceFilesLedger.forLoad(loadId)).files().size(), "the load's listing is recorded for sync");
+  }
+
+  @Test
+  void deltaTableChunksByPartitionAndKeyRanges(SparkSession spark, @TempDir Path dir) throws Exception {
+    String path = dir.resolve("old/events").toString();
+    sample(spark).write().format("delta").partitionBy("part").save(path);
+    Path file = config(dir, "old { type = delta }", "source { ref = old, path = \"" + path + "\" }");
+    CliRun run = CliRun.of("load", "-c", file.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+
+    assertSameRows(spark.read().format("delta").load(path), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
+    List<String> predicates = predicates(spark, dir);
+    assertTrue(predicates.size() > 2, predicates.toString());
+    assertTrue(predicates.stream().anyMatch(p -> p.matches("\\(`part` = '.'\\) AND \\(`id` >= .*")), predicates.toString());
+  }
+
+  @Test
+  void icebergTableChunksByIdentityPartitionAndKeyRanges(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path file = config(dir, "lake_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }",
+        "source { ref = lake_ice, table = \"shop.events\" }");
+    CliRun validate = CliRun.of("validate", "-c", file.toString());
+    assertEquals(0, validate.exitCode(), validate.toString());
+    spark.conf().set("spark.sql.catalog.lake_ice", "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set("spark.sql.catalog.lake_ice.type", "hadoop");
+    spark.conf().set("spark.sql.catalog.lake_ice.warehouse", dir.resolve("ice").toString());
+    sample(spark).writeTo("lake_ice.shop.events").partitionedBy(col("part")).create();
+
+    CliRun run = CliRun.of("load", "-c", file.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
+    assertTrue(predicates(spark, dir).size() > 2, predicates(spark, dir).toString());
+
+    // The same table read by its folder, without the catalog.
+    Path byPath = Files.writeString(dir.resolve("by-path.conf"), Files.readString(file)
+        .replace("source { ref = lake_ice, table = \"shop.events\" }", "source { ref = lake_ice, path = \"" + dir.resolve("ice/shop/events") + "\" }")
+        .replace("lake_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }", "lake_ice { type = iceberg }")
+        .replace(dir + "/lake", dir + "/lake2"));
+    CliRun path = CliRun.of("load", "-c", byPath.toString());
+    assertEquals(0, path.exitCode(), path.toString());
+    assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake2/t").toString()));
+  }
+}
