@@ -48,11 +48,14 @@ public final class HashDiff {
   }
 
   /**
-   * One side's located rows in the given buckets, hashed and with their JSON: the filter runs on
-   * the bucket before the rest of each row is canonicalised.
+   * One side's located rows in the given buckets (all rows when {@code buckets} is null), hashed and
+   * with their JSON: the filter runs on the bucket before the rest of each row is canonicalised.
    */
   static Dataset<Row> inBuckets(Dataset<Row> located, Side side, ComparisonPlan plan, CompareRules rules,
       Dataset<Row> buckets) {
+    if (buckets == null) {
+      return RowHashes.hashed(located, side, plan, rules, true);
+    }
     Dataset<Row> kept = located.join(broadcast(buckets),
         scala.jdk.javaapi.CollectionConverters.asScala(List.of(RowHashes.PARTITION, RowHashes.BUCKET)).toSeq(), "left_semi");
     return RowHashes.hashed(kept, side, plan, rules, true);

@@ -80,6 +80,21 @@ public final class RowHashes {
     return located.select(select.toArray(Column[]::new));
   }
 
+  /** {@code side}'s compared columns as canonical values, named as the plan names them. */
+  public static Dataset<Row> canonical(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules) {
+    return rows.select(plan.compared().stream().map(c -> canonical(rows, side, c, rules).as(c.name())).toArray(Column[]::new));
+  }
+
+  /** {@code side}'s key columns as canonical values, named as the plan names them. */
+  public static Dataset<Row> canonicalKeys(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules) {
+    return rows.select(plan.keys().stream().map(c -> canonical(rows, side, c, rules).as(c.name())).toArray(Column[]::new));
+  }
+
+  /** The canonical key values of {@code rows} as expressions, in key order. */
+  static List<Column> keyValues(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules) {
+    return plan.keys().stream().map(c -> canonical(rows, side, c, rules)).toList();
+  }
+
   private static Column canonical(Dataset<Row> rows, Side side, PlannedColumn c, CompareRules rules) {
     return Canonical.value(c, side, rows.col(quote(c.nameOn(side))), rules);
   }
