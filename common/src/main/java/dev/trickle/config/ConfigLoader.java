@@ -15,9 +15,13 @@ import java.util.Map;
 /**
  * Turns a pipeline file, command-line overrides and the environment into a validated
  * {@link TrickleConfig}. Precedence, highest first: {@code -D key=value} overrides, the pipeline
- * file, {@code reference.conf}. Environment variables fill {@code ${?VAR}} substitutions only.
+ * file, the site defaults file named by {@code TRICKLE_DEFAULTS} (scripts/trickle passes
+ * conf/application.conf locally and conf/cluster.conf when submitting), {@code reference.conf}.
+ * Environment variables fill {@code ${?VAR}} substitutions only.
  */
 public final class ConfigLoader {
+  /** Environment variable naming a HOCON file layered between reference.conf and the pipeline file. */
+  public static final String DEFAULTS_ENV = "TRICKLE_DEFAULTS";
   private static final String ROOT = "trickle";
 
   private ConfigLoader() {}
@@ -28,14 +32,26 @@ public final class ConfigLoader {
       throw new InvalidConfigException(file.toString(), List.of(new ConfigProblem("(file)",
           "no such file. Pass a pipeline file with -c, such as conf/examples/postgres.conf.")));
     }
-    Config parsed;
+    Config parsed = parse(file);
+    String defaults = env.get(DEFAULTS_ENV);
+    if (defaults != null && !defaults.isBlank()) {
+      Path defaultsFile = Path.of(defaults);
+      if (!Files.isRegularFile(defaultsFile)) {
+        throw new InvalidConfigException(defaults, List.of(new ConfigProblem(DEFAULTS_ENV,
+            "names no file. Point it at a HOCON defaults file, such as conf/application.conf, or unset it.")));
+      }
+      parsed = parsed.withFallback(parse(defaultsFile));
+    }
+    return fromConfig(file.toString(), combine(parsed, overrides, env));
+  }
+
+  private static Config parse(Path file) {
     try {
-      parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new InvalidConfigException(file.toString(), List.of(new ConfigProblem("(syntax)", e.getMessage()
           + ". Fix the HOCON syntax at that line.")));
     }
-    return fromConfig(file.toString(), combine(parsed, overrides, env));
   }
 
   /** Validates a combined, resolved config; used by {@link #load} and by tests on in-memory HOCON. */

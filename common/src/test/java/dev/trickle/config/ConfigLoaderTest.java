@@ -202,6 +202,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void siteDefaultsSitBetweenReferenceAndThePipelineFile(@TempDir Path dir) throws Exception {
+    Path defaults = Files.writeString(dir.resolve("site.conf"),
+        "trickle { lock.stale-after = 1h, table-defaults.sync.lookback = 2h, warehouse = /site }");
+    Path pipeline = Files.writeString(dir.resolve("p.conf"), VALID);
+    TrickleConfig c = ConfigLoader.load(pipeline, Map.of("lock.stale-after", "5m"),
+        Map.of(ConfigLoader.DEFAULTS_ENV, defaults.toString()));
+    assertEquals(Duration.ofMinutes(5), c.lock().staleAfter(), "-D beats the site defaults");
+    assertEquals(Duration.ofHours(2), c.tables().get("orders").sync().lookback(), "site defaults beat reference.conf");
+    assertEquals("/lake", c.warehouse(), "the pipeline file beats the site defaults");
+
+    InvalidConfigException missing = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(pipeline,
+        Map.of(), Map.of(ConfigLoader.DEFAULTS_ENV, dir.resolve("nope.conf").toString())));
+    assertTrue(missing.getMessage().contains("TRICKLE_DEFAULTS: names no file"), missing.getMessage());
+  }
+
+  @Test
+  void shippedSiteDefaultsAreValid(@TempDir Path dir) throws Exception {
+    Path pipeline = Files.writeString(dir.resolve("p.conf"), VALID);
+    for (String site : List.of("application.conf", "cluster.conf")) {
+      Path file = Path.of("..", "conf", site);
+      assertTrue(Files.isRegularFile(file), file.toString());
+      TrickleConfig c = ConfigLoader.load(pipeline, Map.of(), Map.of(ConfigLoader.DEFAULTS_ENV, file.toString()));
+      assertEquals(2, c.tables().size(), site);
+    }
+  }
+
+  @Test
   void missingFileAndBadSyntaxAreOneProblemEach(@TempDir Path dir) throws Exception {
     InvalidConfigException missing = assertThrows(InvalidConfigException.class,
         () -> ConfigLoader.load(dir.resolve("nope.conf"), Map.of(), Map.of()));

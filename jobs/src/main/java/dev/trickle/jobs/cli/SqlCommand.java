@@ -62,7 +62,7 @@ final class SqlCommand extends PipelineCommand {
     json.put("command", "sql");
     json.put("exit_code", 0);
     json.put("columns", List.of(columns));
-    json.put("rows", rows.stream().map(r -> TextTable.cells(r)).toList());
+    json.put("rows", rows.stream().map(TextTable::jsonCells).toList());
     console.summary(json);
     return ExitCode.OK;
   }

@@ -19,6 +19,18 @@ final class TextTable {
     return out;
   }
 
+  /** Numbers, booleans and strings keep their JSON type; anything else is its text. */
+  static List<Object> jsonCells(Row row) {
+    List<String> text = cells(row);
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < row.length(); i++) {
+      Object v = row.get(i);
+      boolean plain = v == null || v instanceof Number || v instanceof Boolean || v instanceof String;
+      out.add(plain ? v : text.get(i));
+    }
+    return out;
+  }
+
   static String render(String[] columns, List<Row> rows) {
     List<List<String>> table = new ArrayList<>();
     table.add(List.of(columns));
