@@ -39,9 +39,9 @@ public final class ColumnProfiles {
   public static final String SUM = "sum";
   public static final String APPROX_DISTINCT = "approx_distinct";
   /** Sum of absolute values of a floating column: bounds the rounding error of its sum. */
-  static final String SUM_ABS = "sum_abs";
+  public static final String SUM_ABS = "sum_abs";
   /** Rows of the side, kept with each column's metrics (not a metric of its own). */
-  static final String ROWS = "rows";
+  public static final String ROWS = "rows";
 
   private ColumnProfiles() {}
 

@@ -33,7 +33,7 @@ public final class KeyDistribution {
   public static final String MAX_KEY = "max_key";
   public static final String KEYS_PER_BUCKET = "keys_per_bucket";
   public static final String BUCKET_HISTOGRAM = "bucket_histogram";
-  static final int EXAMPLES = 5;
+  public static final int EXAMPLES = 5;
   static final int HISTOGRAM_BINS = 16;
 
   private KeyDistribution() {}

@@ -39,6 +39,11 @@ import org.apache.spark.sql.types.TimestampType;
 public final class SparkText {
   private SparkText() {}
 
+  /** The text of canonical values, in the given order (public for the PostgreSQL render tests). */
+  public static Column rowText(List<Column> values, List<DataType> types) {
+    return row(values, types);
+  }
+
   /** The text of canonical values, in the given order. */
   static Column row(List<Column> values, List<DataType> types) {
     Column[] segments = new Column[values.size()];
