@@ -87,14 +87,20 @@ public final class KeyDistribution {
    */
   public static String[] bucketSpread(Dataset<Row> aggregates, int buckets) {
     Dataset<Row> perBucket = aggregates.groupBy(RowHashes.BUCKET).agg(sum(col(BucketAggregates.ROWS)).as("n"));
-    Row spread = perBucket.agg(count(lit(1)), min(col("n")), max(col("n"))).head();
-    long nonEmpty = spread.getLong(0);
-    long least = nonEmpty < buckets || spread.isNullAt(1) ? 0 : spread.getLong(1);
-    long most = spread.isNullAt(2) ? 0 : spread.getLong(2);
     long[] bins = new long[HISTOGRAM_BINS];
-    perBucket.groupBy(floor(col(RowHashes.BUCKET).multiply(HISTOGRAM_BINS).divide(buckets)).cast("int").as("bin"))
-        .agg(sum(col("n"))).collectAsList()
-        .forEach(r -> bins[Math.min(HISTOGRAM_BINS - 1, r.getInt(0))] = r.getLong(1));
+    long nonEmpty = 0;
+    long least = Long.MAX_VALUE;
+    long most = 0;
+    List<Row> perBin = perBucket
+        .groupBy(floor(col(RowHashes.BUCKET).multiply(HISTOGRAM_BINS).divide(buckets)).cast("int").as("bin"))
+        .agg(sum(col("n")), count(lit(1)), min(col("n")), max(col("n"))).collectAsList();
+    for (Row r : perBin) {
+      bins[Math.min(HISTOGRAM_BINS - 1, r.getInt(0))] += r.getLong(1);
+      nonEmpty += r.getLong(2);
+      least = Math.min(least, r.getLong(3));
+      most = Math.max(most, r.getLong(4));
+    }
+    least = nonEmpty < buckets || perBin.isEmpty() ? 0 : least;
     String summary = "{\"buckets\":" + buckets + ",\"empty\":" + (buckets - nonEmpty) + ",\"min\":" + least + ",\"max\":" + most + "}";
     StringBuilder histogram = new StringBuilder("[");
     for (int i = 0; i < bins.length; i++) {

@@ -61,7 +61,9 @@ public final class TableReconciler implements AutoCloseable {
           () -> materialise(BucketAggregates.mismatched(s, t)));
       mismatched = spoilt.count();
       if (mismatched > 0) {
-        Dataset<Row> only = mismatched * 2 > s.count() + t.count() ? null : spoilt;
+        // Past half of all partition buckets, filtering on them saves little: read every row.
+        long groups = (long) request.buckets() * Math.max(1, partitions.size());
+        Dataset<Row> only = mismatched * 2 > groups ? null : spoilt;
         diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> materialise(
             Differences.between(request.source().rowsIn(only, request.buckets()), request.target().rowsIn(only, request.buckets()),
                 request.plan(), request.rules())));
