@@ -1,13 +1,14 @@
 package dev.trickle.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trickle.config.ConfigLoader;
 import dev.trickle.jobs.cli.CliRun;
 import dev.trickle.source.IcebergTables;
 import dev.trickle.source.SourcePosition;
+import dev.trickle.spark.SparkSessions;
 import dev.trickle.state.DeltaLedger;
 import dev.trickle.state.LoadLedger;
 import dev.trickle.testing.SharedSpark;
@@ -88,22 +89,26 @@ class ReconcileAsOfTest {
 
   @Test
   void icebergSourceChangedAfterThePositionStillMatchesAsOfThatSnapshot(SparkSession spark, @TempDir Path dir) throws Exception {
-    String source = dir.resolve("events-iceberg").toString();
-    new org.apache.iceberg.hadoop.HadoopTables(spark.sessionState().newHadoopConf()).create(
-        new org.apache.iceberg.Schema(
-            org.apache.iceberg.types.Types.NestedField.required(1, "id", org.apache.iceberg.types.Types.LongType.get()),
-            org.apache.iceberg.types.Types.NestedField.optional(2, "name", org.apache.iceberg.types.Types.StringType.get())),
-        source);
-    spark.sql("SELECT id, CONCAT('e', id) AS name FROM range(20)").write().format("iceberg").mode("append").save(source);
-    long snapshot = IcebergTables.currentSnapshotId(spark, source);
-    spark.read().format("iceberg").load(source).write().format("delta").save(dir.resolve("lake/events").toString());
+    // A catalog name of its own: Spark keeps a catalog's warehouse from its first use.
+    Path config = Files.writeString(dir.resolve("p.conf"), """
+        trickle {
+          warehouse = "%1$s/lake"
+          sources { asof_ice { type = iceberg, warehouse = "%1$s/ice" } }
+          tables { events { source { ref = asof_ice, table = "db.events" }, keys = [id], reconcile { profiles = false } } }
+        }
+        """.formatted(dir));
+    SparkSessions.applyRuntimeSettings(spark, ConfigLoader.load(config, java.util.Map.of(), java.util.Map.of()));
+    spark.sql("CREATE TABLE asof_ice.db.events (id bigint, name string) USING iceberg");
+    spark.sql("INSERT INTO asof_ice.db.events SELECT id, CONCAT('e', id) FROM range(20)");
+    long snapshot = IcebergTables.currentSnapshotId(spark, "asof_ice.db.events");
+    spark.table("asof_ice.db.events").write().format("delta").save(dir.resolve("lake/events").toString());
     loaded(spark, dir, SourcePosition.of("iceberg").with(SourcePosition.SNAPSHOT_ID, snapshot), 0);
-    spark.sql("SELECT 100L AS id, 'late' AS name").write().format("iceberg").mode("append").save(source);
-    Path config = Files.writeString(dir.resolve("p.conf"), CONFIG.formatted(dir, "iceberg", source));
+    spark.sql("INSERT INTO asof_ice.db.events VALUES (100, 'late')");
+    spark.sql("DELETE FROM asof_ice.db.events WHERE id = 4");
 
     JsonNode result = reconcile(config, 0);
     assertEquals("MATCH", result.get("verdict").asText());
     assertEquals(String.valueOf(snapshot), new ObjectMapper().readTree(result.get("as_of").asText()).get("snapshot_id").asText());
-    assertTrue(result.get("source_rows").asLong() == 20);
+    assertEquals(20, result.get("source_rows").asLong());
   }
 }
