@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * differing row spoils its whole bucket, and the drill-down handles every row of a spoilt bucket
  * (measured: 4,096 buckets with 3,000 differences spoilt half of them). So the count follows the
  * number of differences: about 32 buckets per expected difference, so that roughly 3% of buckets
- * (and rows) are drilled into, and at least one bucket per 1,024 rows. The expected number is the
+ * (and rows) are drilled into, and at least one bucket per 1,024 rows (at most one per 8). The expected number is the
  * table's previous run's, or 1 in 10,000 rows for a first run. Powers of two, 64 to 2^20, divided
  * among the partitions seen last time.
  */
@@ -17,6 +17,7 @@ public final class BucketSizing {
   static final int MAX = 1 << 20;
   static final int PER_DIFFERENCE = 32;
   static final long ROWS_PER_BUCKET = 1024;
+  static final long MIN_ROWS_PER_BUCKET = 8;
 
   private BucketSizing() {}
 
@@ -32,7 +33,8 @@ public final class BucketSizing {
     }
     long expected = previousDifferences.orElse(Math.max(1, rows / 10_000));
     long wanted = Math.max(rows / ROWS_PER_BUCKET, expected * PER_DIFFERENCE);
-    long perPartition = wanted / Math.max(1, partitions);
+    // Never fewer than about 8 rows per bucket: smaller buckets only make the aggregates bigger.
+    long perPartition = Math.min(wanted, rows / MIN_ROWS_PER_BUCKET) / Math.max(1, partitions);
     long bounded = Math.max(MIN, Math.min(MAX, perPartition));
     return (int) Long.highestOneBit(bounded - 1) << 1;
   }

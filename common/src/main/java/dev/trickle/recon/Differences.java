@@ -48,60 +48,96 @@ public final class Differences {
 
   private Differences() {}
 
-  /** The differing rows of {@code source} and {@code target}, both hashed with JSON rows. */
+  /**
+   * The differing rows of {@code source} and {@code target}, both hashed with JSON rows. Rows are
+   * first matched on the narrow (key, row hash) projection; the canonical values and JSON are
+   * attached only to the left-over rows. Each side is read several times: callers persist them.
+   */
   public static Dataset<Row> between(Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan, CompareRules rules) {
     List<String> keys = plan.keys().stream().map(PlannedColumn::name).toList();
-    Dataset<Row> s = perHash(source, plan, "s");
-    Dataset<Row> t = perHash(target, plan, "t");
-    for (String k : keys) {
-      t = t.withColumnRenamed(k, "__t_tk_" + k);
-    }
-    Column on = s.col(RowHashes.ROW_HASH).equalTo(t.col("t_hash"));
-    for (String k : keys) {
-      on = on.and(s.col(RowHashes.quote(k)).eqNullSafe(t.col(RowHashes.quote("__t_tk_" + k))));
-    }
+    Dataset<Row> s = hashCounts(source, keys, "s");
+    Dataset<Row> t = renameKeys(hashCounts(target, keys, "t"), keys, "__t_tk_");
     List<Column> joinedColumns = new ArrayList<>();
     for (String k : keys) {
       joinedColumns.add(coalesce(s.col(RowHashes.quote(k)), t.col(RowHashes.quote("__t_tk_" + k))).as(k));
     }
+    joinedColumns.add(coalesce(s.col("s_hash"), t.col("t_hash")).as(RowHashes.ROW_HASH));
     joinedColumns.add(coalesce(s.col("s_n"), lit(0L)).as("s_n"));
     joinedColumns.add(coalesce(t.col("t_n"), lit(0L)).as("t_n"));
-    for (String c : List.of("s_canon", "s_json", "s_partition")) {
-      joinedColumns.add(s.col(c));
-    }
-    for (String c : List.of("t_canon", "t_json", "t_partition")) {
-      joinedColumns.add(t.col(c));
-    }
-    Dataset<Row> joined = s.join(t, on, "full_outer").select(joinedColumns.toArray(Column[]::new));
+    Dataset<Row> joined = s.join(t, sameKey(s, t, keys, "__t_tk_").and(s.col("s_hash").equalTo(t.col("t_hash"))), "full_outer")
+        .select(joinedColumns.toArray(Column[]::new));
 
     WindowSpec perKey = Window.partitionBy(keys.stream().map(k -> col(RowHashes.quote(k))).toArray(Column[]::new));
-    Column leftS = greatest(col("s_n").minus(col("t_n")), lit(0L));
-    Column leftT = greatest(col("t_n").minus(col("s_n")), lit(0L));
     Dataset<Row> leftover = joined
-        .withColumn("left_s", leftS)
-        .withColumn("left_t", leftT)
+        .withColumn("left_s", greatest(col("s_n").minus(col("t_n")), lit(0L)))
+        .withColumn("left_t", greatest(col("t_n").minus(col("s_n")), lit(0L)))
         .withColumn("source_key_rows", sum(col("s_n")).over(perKey))
         .withColumn("target_key_rows", sum(col("t_n")).over(perKey))
         .withColumn("key_left_s", sum(col("left_s")).over(perKey))
         .withColumn("key_left_t", sum(col("left_t")).over(perKey))
         .where(col("left_s").plus(col("left_t")).gt(0));
+    Dataset<Row> detailed = withDetails(withDetails(leftover, source, plan, keys, "s"), target, plan, keys, "t");
     Column pair = col("key_left_s").equalTo(1).and(col("key_left_t").equalTo(1));
-    return changed(leftover.where(pair), plan, rules, keys)
-        .unionByName(unpaired(leftover.where(pair.unary_$bang()), keys));
+    return changed(detailed.where(pair), plan, rules, keys)
+        .unionByName(unpaired(detailed.where(pair.unary_$bang()), keys));
   }
 
-  /** One row per key and row hash with how many rows have it, and one of them. */
-  private static Dataset<Row> perHash(Dataset<Row> hashed, ComparisonPlan plan, String prefix) {
+  /** Per key and row hash: how many rows of the side have it. */
+  private static Dataset<Row> hashCounts(Dataset<Row> hashed, List<String> keys, String prefix) {
     List<Column> groupBy = new ArrayList<>();
-    plan.keys().forEach(k -> groupBy.add(col(RowHashes.quote(k.name()))));
+    keys.forEach(k -> groupBy.add(col(RowHashes.quote(k))));
+    groupBy.add(col(RowHashes.ROW_HASH));
+    return hashed.groupBy(groupBy.toArray(Column[]::new)).agg(count(lit(1)).as(prefix + "_n"))
+        .withColumnRenamed(RowHashes.ROW_HASH, prefix + "_hash");
+  }
+
+  /**
+   * Left-over (key, hash) rows with one of the side's rows of that key and hash attached: its
+   * canonical values, JSON and partition as {@code <prefix>_canon}, {@code _json},
+   * {@code _partition} (NULL where the side has none left over).
+   */
+  private static Dataset<Row> withDetails(Dataset<Row> leftover, Dataset<Row> side, ComparisonPlan plan, List<String> keys,
+      String prefix) {
+    Dataset<Row> wantedRows = renameKeys(leftover.where(col("left_" + prefix).gt(0)), keys, "__t_w_")
+        .select(java.util.stream.Stream.concat(keys.stream().map(k -> col(RowHashes.quote("__t_w_" + k))),
+            java.util.stream.Stream.of(col(RowHashes.ROW_HASH).as("__t_w_hash"))).toArray(Column[]::new));
+    Column on = sameKey(side, wantedRows, keys, "__t_w_").and(side.col(RowHashes.ROW_HASH).equalTo(wantedRows.col("__t_w_hash")));
+    List<Column> groupBy = new ArrayList<>();
+    keys.forEach(k -> groupBy.add(col(RowHashes.quote(k))));
     groupBy.add(col(RowHashes.ROW_HASH));
     Column canon = struct(plan.compared().stream().map(c -> col(RowHashes.quote(c.name()))).toArray(Column[]::new));
-    Dataset<Row> out = hashed.groupBy(groupBy.toArray(Column[]::new)).agg(
-        count(lit(1)).as(prefix + "_n"),
+    Dataset<Row> details = side.join(wantedRows, on, "left_semi").groupBy(groupBy.toArray(Column[]::new)).agg(
         first(canon).as(prefix + "_canon"),
         first(col(RowHashes.ROW_JSON)).as(prefix + "_json"),
         first(col(RowHashes.PARTITION)).as(prefix + "_partition"));
-    return prefix.equals("t") ? out.withColumnRenamed(RowHashes.ROW_HASH, "t_hash") : out;
+    Dataset<Row> d = renameKeys(details, keys, "__t_d_").withColumnRenamed(RowHashes.ROW_HASH, "__t_d_hash");
+    Column match = sameKey(leftover, d, keys, "__t_d_").and(leftover.col(RowHashes.ROW_HASH).equalTo(d.col("__t_d_hash")));
+    List<Column> out = new ArrayList<>();
+    for (String c : leftover.columns()) {
+      out.add(leftover.col(RowHashes.quote(c)));
+    }
+    out.add(d.col(prefix + "_canon"));
+    out.add(d.col(prefix + "_json"));
+    out.add(d.col(prefix + "_partition"));
+    // Whole rows are never broadcast (they would pass through the driver): shuffle them.
+    return leftover.join(d.hint("shuffle_hash"), match, "left_outer").select(out.toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> renameKeys(Dataset<Row> rows, List<String> keys, String prefix) {
+    Dataset<Row> out = rows;
+    for (String k : keys) {
+      out = out.withColumnRenamed(k, prefix + k);
+    }
+    return out;
+  }
+
+  /** Null-safe equality of every key column ({@code right}'s renamed with {@code prefix}). */
+  private static Column sameKey(Dataset<Row> left, Dataset<Row> right, List<String> keys, String prefix) {
+    Column on = lit(true);
+    for (String k : keys) {
+      on = on.and(left.col(RowHashes.quote(k)).eqNullSafe(right.col(RowHashes.quote(prefix + k))));
+    }
+    return on;
   }
 
   /** Keys with one left-over row a side: CHANGED when some column really differs. */

@@ -82,11 +82,11 @@ public final class KeyDistribution {
   }
 
   /**
-   * How rows spread over {@code buckets} buckets, from bucket aggregates: {@code
+   * How rows spread over {@code buckets} buckets, from bucket aggregates (their {@code rowsColumn}): {@code
    * {"buckets":B,"empty":e,"min":m,"max":M}} and the rows per sixteenth of the bucket range.
    */
-  public static String[] bucketSpread(Dataset<Row> aggregates, int buckets) {
-    Dataset<Row> perBucket = aggregates.groupBy(RowHashes.BUCKET).agg(sum(col(BucketAggregates.ROWS)).as("n"));
+  public static String[] bucketSpread(Dataset<Row> aggregates, String rowsColumn, int buckets) {
+    Dataset<Row> perBucket = aggregates.groupBy(RowHashes.BUCKET).agg(sum(col(rowsColumn)).as("n")).where(col("n").gt(0));
     long[] bins = new long[HISTOGRAM_BINS];
     long nonEmpty = 0;
     long least = Long.MAX_VALUE;

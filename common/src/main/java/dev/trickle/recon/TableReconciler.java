@@ -1,6 +1,9 @@
 package dev.trickle.recon;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.config.ReconcileConfig;
 import dev.trickle.recon.ReconReport.PartitionResult;
@@ -38,38 +41,37 @@ public final class TableReconciler implements AutoCloseable {
     boolean aggregate = hashes || config.counts();
     String table = request.table();
 
-    Dataset<Row> sourceBuckets = null;
-    Dataset<Row> targetBuckets = null;
+    Dataset<Row> comparison = null;
     List<PartitionResult> partitions = List.of();
     long mismatched = 0;
     long[] differences = new long[3];
     Dataset<Row> diffs = null;
     if (aggregate) {
       String what = hashes ? "count and hash" : "count";
-      sourceBuckets = step(table, "source-aggregates", what + " the source " + request.source().describe(),
-          () -> materialise(request.source().bucketAggregates(request.buckets(), hashes)));
-      targetBuckets = step(table, "target-aggregates", what + " the target " + request.target().describe(),
-          () -> materialise(request.target().bucketAggregates(request.buckets(), hashes)));
-      Dataset<Row> s = sourceBuckets;
-      Dataset<Row> t = targetBuckets;
-      partitions = step(table, "partitions", "compare partitions", () -> partitions(s, t));
+      // Both sides' passes run as one Spark job, so their scans share the cores.
+      comparison = step(table, "aggregates", what + " the source " + request.source().describe() + " and the target "
+          + request.target().describe(), () -> materialise(BucketAggregates.compare(
+              request.source().bucketAggregates(request.buckets(), hashes),
+              request.target().bucketAggregates(request.buckets(), hashes), RowHashes.PARTITION, RowHashes.BUCKET)));
+      Dataset<Row> compared = comparison;
+      PartitionsFound found = step(table, "partitions", "compare partitions", () -> partitions(compared));
+      partitions = found.partitions();
+      mismatched = found.mismatchedBuckets();
     }
-    if (hashes) {
-      Dataset<Row> s = sourceBuckets;
-      Dataset<Row> t = targetBuckets;
-      Dataset<Row> spoilt = step(table, "compare-buckets", "compare bucket aggregates",
-          () -> materialise(BucketAggregates.mismatched(s, t)));
-      mismatched = spoilt.count();
-      if (mismatched > 0) {
-        // Past half of all partition buckets, filtering on them saves little: read every row.
-        long groups = (long) request.buckets() * Math.max(1, partitions.size());
-        Dataset<Row> only = mismatched * 2 > groups ? null : spoilt;
-        diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> materialise(
-            Differences.between(request.source().rowsIn(only, request.buckets()), request.target().rowsIn(only, request.buckets()),
-                request.plan(), request.rules())));
-        Dataset<Row> found = diffs;
-        differences = step(table, "count-differences", "count differing rows", () -> count(found));
-      }
+    if (hashes && mismatched > 0) {
+      Dataset<Row> spoilt = comparison.where(col("matches").equalTo(false)).select(RowHashes.PARTITION, RowHashes.BUCKET);
+      // Past half of all partition buckets, filtering on them saves little: read every row.
+      long groups = (long) request.buckets() * Math.max(1, partitions.size());
+      Dataset<Row> only = mismatched * 2 > groups ? null : spoilt;
+      long spoiltBuckets = mismatched;
+      diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> {
+        Dataset<Row> s = materialise(request.source().rowsIn(only, request.buckets()));
+        Dataset<Row> t = materialise(request.target().rowsIn(only, request.buckets()));
+        return materialise(Differences.between(s, t, request.plan(), request.rules()));
+      });
+      Dataset<Row> found = diffs;
+      differences = step(table, "count-differences", "count the rows of " + spoiltBuckets + " bucket(s) that differ",
+          () -> count(found));
     }
     List<Metric> keyMetrics = new ArrayList<>();
     if (config.keys()) {
@@ -77,10 +79,8 @@ public final class TableReconciler implements AutoCloseable {
       KeyDistribution.Stats t = step(table, "target-keys", "key distribution of the target", () -> request.target().keys());
       keyMetrics.addAll(KeyDistribution.compare(s, t));
       if (hashes) {
-        Dataset<Row> sb = sourceBuckets;
-        Dataset<Row> tb = targetBuckets;
-        String[] sourceSpread = KeyDistribution.bucketSpread(sb, request.buckets());
-        String[] targetSpread = KeyDistribution.bucketSpread(tb, request.buckets());
+        String[] sourceSpread = KeyDistribution.bucketSpread(comparison, "source_rows", request.buckets());
+        String[] targetSpread = KeyDistribution.bucketSpread(comparison, "target_rows", request.buckets());
         keyMetrics.add(Metric.key(KeyDistribution.KEYS_PER_BUCKET, sourceSpread[0], targetSpread[0], null));
         keyMetrics.add(Metric.key(KeyDistribution.BUCKET_HISTOGRAM, sourceSpread[1], targetSpread[1], null));
       }
@@ -109,13 +109,21 @@ public final class TableReconciler implements AutoCloseable {
         request.source().describe(), request.target().describe(), partitions, keyMetrics, columnMetrics, diffs, reasons, null);
   }
 
-  private static List<PartitionResult> partitions(Dataset<Row> source, Dataset<Row> target) {
+  private record PartitionsFound(List<PartitionResult> partitions, long mismatchedBuckets) {}
+
+  /** Per partition: rows and wrapped hash sums of both sides, MATCH when none of its buckets differs. */
+  private static PartitionsFound partitions(Dataset<Row> comparison) {
     List<PartitionResult> out = new ArrayList<>();
-    BucketAggregates.compare(BucketAggregates.perPartition(source), BucketAggregates.perPartition(target), RowHashes.PARTITION)
-        .orderBy(col(RowHashes.PARTITION)).collectAsList()
-        .forEach(r -> out.add(new PartitionResult(r.getString(0), r.getLong(1), r.getLong(3), r.getLong(2), r.getLong(4),
-            Verdict.of(r.getBoolean(5)))));
-    return out;
+    long spoilt = 0;
+    List<Row> rows = comparison.groupBy(col(RowHashes.PARTITION)).agg(
+        sum(col("source_rows")), WrappingSum.of(col("source_hash")), sum(col("target_rows")), WrappingSum.of(col("target_hash")),
+        sum(when(col("matches"), lit(0L)).otherwise(lit(1L))))
+        .orderBy(col(RowHashes.PARTITION)).collectAsList();
+    for (Row r : rows) {
+      spoilt += r.getLong(5);
+      out.add(new PartitionResult(r.getString(0), r.getLong(1), r.getLong(3), r.getLong(2), r.getLong(4), Verdict.of(r.getLong(5) == 0)));
+    }
+    return new PartitionsFound(out, spoilt);
   }
 
   /** missing, extra, changed. */

@@ -100,6 +100,16 @@ class ReconcileCliTest {
     assertEquals("note 9", remarkNulls.getAs("source_value"));
     assertEquals("tampered", remarkNulls.getAs("target_value"));
     assertEquals("MISMATCH", remarkNulls.getAs("verdict"));
+
+    CliRun verdicts = CliRun.of("sql", "-c", config.toString(), "-f", "../notebooks/latest-verdicts.sql", "--json");
+    assertEquals(0, verdicts.exitCode(), verdicts.toString());
+    JsonNode latest = new ObjectMapper().readTree(verdicts.out()).get("rows");
+    assertEquals(1, latest.size());
+    assertEquals("MISMATCH", latest.get(0).get(1).asText());
+    CliRun history = CliRun.of("sql", "-c", config.toString(), "-f", "../notebooks/mismatch-history.sql", "--json");
+    assertEquals("2", new ObjectMapper().readTree(history.out()).get("rows").get(0).get(2).asText(), history.toString());
+    CliRun latestDiffs = CliRun.of("sql", "-c", config.toString(), "-f", "../notebooks/latest-diffs.sql", "--json");
+    assertEquals(3, new ObjectMapper().readTree(latestDiffs.out()).get("rows").size(), latestDiffs.toString());
   }
 
   @Test

@@ -5,7 +5,6 @@ import dev.trickle.recon.CompareRules;
 import dev.trickle.recon.ComparisonPlan;
 import dev.trickle.recon.ComparisonPlan.PlannedColumn;
 import dev.trickle.recon.RowHashes;
-import dev.trickle.recon.pushdown.PostgresText.SourceColumn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +19,12 @@ import org.apache.spark.sql.types.StringType;
  */
 final class PostgresQueries {
   private final String relation;
-  private final Map<String, SourceColumn> columns;
+  private final Map<String, PgColumn> columns;
   private final String exclusion;
   private final ComparisonPlan plan;
   private final CompareRules rules;
 
-  PostgresQueries(String relation, Map<String, SourceColumn> columns, String exclusion, ComparisonPlan plan, CompareRules rules) {
+  PostgresQueries(String relation, Map<String, PgColumn> columns, String exclusion, ComparisonPlan plan, CompareRules rules) {
     this.relation = relation;
     this.columns = columns;
     this.exclusion = exclusion;

@@ -12,7 +12,6 @@ import dev.trickle.recon.KeyDistribution;
 import dev.trickle.recon.RowHashes;
 import dev.trickle.recon.SideStatistics;
 import dev.trickle.recon.SparkSide;
-import dev.trickle.recon.pushdown.PostgresText.SourceColumn;
 import dev.trickle.source.ColumnMapping;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -63,7 +62,7 @@ public final class PostgresSide implements SideStatistics {
    * @param rowsWhere the relation's raw rows matching a SQL condition, read by Spark
    * @param narrow applied to the drill-down's mapped rows (the as-of exclusion in Spark)
    */
-  public PostgresSide(SparkSession spark, String description, String relation, Map<String, SourceColumn> columns,
+  public PostgresSide(SparkSession spark, String description, String relation, Map<String, PgColumn> columns,
       String exclusion, Supplier<Connection> connections, Function<String, Dataset<Row>> rowsWhere,
       java.util.function.UnaryOperator<Dataset<Row>> narrow, ColumnMapping mapping, ComparisonPlan plan, CompareRules rules) {
     this.spark = spark;

@@ -34,16 +34,8 @@ final class PostgresText {
 
   private PostgresText() {}
 
-  /** A source column as the database has it, with the mask the table's mapping puts on it. */
-  record SourceColumn(String name, String pgType, Optional<MaskKind> mask) {
-    /** The column, qualified by a table alias ("r.") or not (""). */
-    String quoted(String qualifier) {
-      return qualifier + Identifiers.quoteAnsi(name);
-    }
-  }
-
   /** Why this column cannot be rendered identically in PostgreSQL, if it cannot. */
-  static Optional<String> unsupported(PlannedColumn c, SourceColumn s) {
+  static Optional<String> unsupported(PlannedColumn c, PgColumn s) {
     if (s.mask().isPresent() && s.mask().get() == MaskKind.SHA256) {
       return Optional.of("column " + c.name() + " is masked with sha256, whose salt must not be sent to the database");
     }
@@ -80,7 +72,7 @@ final class PostgresText {
   }
 
   /** The canonical value of a source column, typed, NULL where the value is NULL. */
-  static String canonical(PlannedColumn c, SourceColumn s, CompareRules rules, String qualifier) {
+  static String canonical(PlannedColumn c, PgColumn s, CompareRules rules, String qualifier) {
     String v = s.quoted(qualifier);
     String pg = s.pgType().toLowerCase(Locale.ROOT);
     if (s.mask().isPresent()) {

@@ -12,7 +12,6 @@ import dev.trickle.recon.HashScheme;
 import dev.trickle.recon.RowHashes;
 import dev.trickle.recon.Side;
 import dev.trickle.recon.SparkText;
-import dev.trickle.recon.pushdown.PostgresText.SourceColumn;
 import dev.trickle.testing.SharedPostgres;
 import dev.trickle.testing.SharedSpark;
 import java.sql.Connection;
@@ -68,13 +67,13 @@ class PostgresTextTest {
     return spark.read().jdbc(pg.jdbcUrl(db), relation, new String[] {predicate}, p);
   }
 
-  static Map<String, SourceColumn> describe(Connection c, String relation, Map<String, dev.trickle.config.MaskKind> masks)
+  static Map<String, PgColumn> describe(Connection c, String relation, Map<String, dev.trickle.config.MaskKind> masks)
       throws Exception {
-    Map<String, SourceColumn> out = new HashMap<>();
+    Map<String, PgColumn> out = new HashMap<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + relation + " WHERE false")) {
       for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
         String name = rs.getMetaData().getColumnName(i);
-        out.put(name, new SourceColumn(name, rs.getMetaData().getColumnTypeName(i), Optional.ofNullable(masks.get(name))));
+        out.put(name, new PgColumn(name, rs.getMetaData().getColumnTypeName(i), Optional.ofNullable(masks.get(name))));
       }
     }
     return out;
@@ -95,7 +94,7 @@ class PostgresTextTest {
     for (Dataset<Row> target : List.of(asRead, widened)) {
       CompareRules rules = CompareRules.exact(List.of("id")).withScheme(HashScheme.MD5_TEXT);
       ComparisonPlan plan = ComparisonPlan.of(asRead.schema(), target.schema(), rules);
-      Map<String, SourceColumn> columns;
+      Map<String, PgColumn> columns;
       try (Connection c = pg.connect(db)) {
         columns = describe(c, "every_type", Map.of());
       }
@@ -113,7 +112,7 @@ class PostgresTextTest {
   }
 
   private static Map<String, String> postgresTexts(LocalPostgres pg, String db, ComparisonPlan plan,
-      Map<String, SourceColumn> columns, CompareRules rules) throws Exception {
+      Map<String, PgColumn> columns, CompareRules rules) throws Exception {
     List<String> select = new ArrayList<>(List.of("r.id"));
     for (PlannedColumn c : plan.compared()) {
       select.add(PostgresText.row(List.of(PostgresText.canonical(c, columns.get(c.name()), rules, "r.")), List.of(c)));
@@ -153,11 +152,11 @@ class PostgresTextTest {
     ComparisonPlan plan = ComparisonPlan.of(s, s, rules);
     PlannedColumn tags = plan.compared().stream().filter(c -> c.name().equals("tags")).findFirst().orElseThrow();
     PlannedColumn email = plan.compared().stream().filter(c -> c.name().equals("email")).findFirst().orElseThrow();
-    assertTrue(PostgresText.unsupported(tags, new SourceColumn("tags", "_text", Optional.empty())).orElseThrow()
+    assertTrue(PostgresText.unsupported(tags, new PgColumn("tags", "_text", Optional.empty())).orElseThrow()
         .contains("column tags"));
-    assertTrue(PostgresText.unsupported(email, new SourceColumn("email", "text",
+    assertTrue(PostgresText.unsupported(email, new PgColumn("email", "text",
         Optional.of(dev.trickle.config.MaskKind.SHA256))).orElseThrow().contains("salt"));
-    assertFalse(PostgresText.unsupported(email, new SourceColumn("email", "text",
+    assertFalse(PostgresText.unsupported(email, new PgColumn("email", "text",
         Optional.of(dev.trickle.config.MaskKind.REDACT))).isPresent());
   }
 }

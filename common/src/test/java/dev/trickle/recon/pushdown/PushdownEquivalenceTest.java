@@ -71,7 +71,7 @@ class PushdownEquivalenceTest {
         targetRows);
 
     CompareRules pushRules = sparkRules.withScheme(HashScheme.MD5_TEXT);
-    Map<String, PostgresText.SourceColumn> columns;
+    Map<String, PgColumn> columns;
     try (Connection c = pg.connect(db)) {
       columns = PostgresTextTest.describe(c, "orders", Map.of());
     }
