@@ -1,0 +1,169 @@
+package dev.trickle.recon;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.trickle.recon.ComparisonPlan.Canon;
+import dev.trickle.recon.ComparisonPlan.PlannedColumn;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * Column profiles of one side, on canonical values (so int against bigint profiles alike): per
+ * column {@code nulls}, {@code min}, {@code max}, {@code sum} (numbers) and
+ * {@code approx_distinct} (HyperLogLog: identical values give identical estimates). One
+ * aggregation over the side, one row back to the driver.
+ */
+public final class ColumnProfiles {
+  public static final String NULLS = "nulls";
+  public static final String MIN = "min";
+  public static final String MAX = "max";
+  public static final String SUM = "sum";
+  public static final String APPROX_DISTINCT = "approx_distinct";
+  /** Sum of absolute values of a floating column: bounds the rounding error of its sum. */
+  public static final String SUM_ABS = "sum_abs";
+  /** Rows of the side, kept with each column's metrics (not a metric of its own). */
+  public static final String ROWS = "rows";
+
+  private ColumnProfiles() {}
+
+  /** The metrics computed for a column of this canonical type. */
+  public static List<String> metrics(PlannedColumn c, boolean withDistinct) {
+    List<String> out = new ArrayList<>(List.of(NULLS));
+    DataType t = c.storageType();
+    boolean atomic = CanonicalTypes.isAtomic(t);
+    if (c.canon() == Canon.VALUE && atomic && !(t instanceof BinaryType)) {
+      out.add(MIN);
+      out.add(MAX);
+    }
+    if (c.canon() == Canon.VALUE && (t.equals(DataTypes.LongType) || t instanceof DecimalType || t.equals(DataTypes.DoubleType))) {
+      out.add(SUM);
+    }
+    if (withDistinct && atomic) {
+      out.add(APPROX_DISTINCT);
+    }
+    return out;
+  }
+
+  /** Profiles of canonical rows ({@link RowHashes#canonical}): column -> metric -> value. */
+  public static Map<String, Map<String, Object>> compute(Dataset<Row> canonical, List<PlannedColumn> columns) {
+    List<Column> aggregates = new ArrayList<>();
+    List<String[]> names = new ArrayList<>();
+    aggregates.add(count(lit(1)).as(ROWS));
+    for (int i = 0; i < columns.size(); i++) {
+      PlannedColumn c = columns.get(i);
+      Column v = col(RowHashes.quote(c.name()));
+      for (String metric : metrics(c, true)) {
+        aggregates.add(aggregate(metric, v, c.storageType()).as("p" + i + "_" + metric));
+        names.add(new String[] {c.name(), metric});
+      }
+      if (c.floating()) {
+        aggregates.add(sum(abs(v)).as("p" + i + "_" + SUM_ABS));
+        names.add(new String[] {c.name(), SUM_ABS});
+      }
+    }
+    Row row = canonical.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      out.computeIfAbsent(names.get(i)[0], k -> new LinkedHashMap<>(Map.of(ROWS, row.get(0))))
+          .put(names.get(i)[1], row.get(i + 1));
+    }
+    return out;
+  }
+
+  private static Column aggregate(String metric, Column v, DataType type) {
+    return switch (metric) {
+      case NULLS -> sum(when(v.isNull(), lit(1L)).otherwise(lit(0L)));
+      case MIN -> type instanceof BooleanType ? min(v.cast(DataTypes.IntegerType)).cast(DataTypes.BooleanType) : min(v);
+      case MAX -> type instanceof BooleanType ? max(v.cast(DataTypes.IntegerType)).cast(DataTypes.BooleanType) : max(v);
+      // try_sum: NULL rather than an ANSI overflow error on sums beyond the type's range.
+      case SUM -> type.equals(DataTypes.DoubleType) ? sum(v) : try_sum(v);
+      case APPROX_DISTINCT -> approx_count_distinct(v);
+      default -> throw new IllegalArgumentException(metric);
+    };
+  }
+
+  /**
+   * Source against target, one metric per row. Counts and exact values must be equal; floating
+   * min and max within the float tolerance; a floating sum within the tolerance times the rows
+   * plus the largest rounding error summing can make (n * 2^-52 * sum of |x|); approx_distinct of
+   * a floating column under a tolerance within 15% (nearby values may count apart).
+   */
+  public static List<Metric> compare(List<PlannedColumn> columns, Map<String, Map<String, Object>> source,
+      Map<String, Map<String, Object>> target, CompareRules rules) {
+    List<Metric> out = new ArrayList<>();
+    for (PlannedColumn c : columns) {
+      Map<String, Object> s = source.getOrDefault(c.name(), Map.of());
+      Map<String, Object> t = target.getOrDefault(c.name(), Map.of());
+      for (String metric : metrics(c, true)) {
+        if (!s.containsKey(metric) || !t.containsKey(metric)) {
+          continue; // not computed on one side (approx_distinct is not pushed down)
+        }
+        Object a = s.get(metric);
+        Object b = t.get(metric);
+        out.add(new Metric(c.name(), metric, display(metric, a), display(metric, b),
+            Verdict.of(agree(c, metric, a, b, s, t, rules)), null));
+      }
+    }
+    return out;
+  }
+
+  private static String display(String metric, Object v) {
+    return v == null && metric.equals(SUM) ? null : Values.display(v);
+  }
+
+  static boolean agree(PlannedColumn c, String metric, Object a, Object b, Map<String, Object> s, Map<String, Object> t,
+      CompareRules rules) {
+    if (a == null || b == null) {
+      return a == null && b == null;
+    }
+    if (!c.floating()) {
+      return Values.same(a, b);
+    }
+    double x = Values.asDouble(a);
+    double y = Values.asDouble(b);
+    if (Double.compare(x, y) == 0 || x == y) {
+      return true;
+    }
+    return switch (metric) {
+      case MIN, MAX -> within(x, y, rules.floatAbsolute(), rules.floatRelative());
+      case SUM -> {
+        double n = Math.max(rows(s), rows(t));
+        double sumAbs = Math.max(Values.asDouble(s.getOrDefault(SUM_ABS, 0.0)), Values.asDouble(t.getOrDefault(SUM_ABS, 0.0)));
+        yield Math.abs(x - y) <= n * rules.floatAbsolute() + rules.floatRelative() * Math.max(Math.abs(x), Math.abs(y))
+            + n * Math.ulp(1.0) * sumAbs;
+      }
+      case APPROX_DISTINCT -> rules.floatTolerance() && Math.abs(x - y) <= 0.15 * Math.max(x, y);
+      default -> false;
+    };
+  }
+
+  private static double rows(Map<String, Object> profile) {
+    Object nulls = profile.get(NULLS);
+    Object rows = profile.get(ROWS);
+    return rows == null ? 0 : Values.asDouble(rows) - (nulls == null ? 0 : Values.asDouble(nulls));
+  }
+
+  static boolean within(double x, double y, double absolute, double relative) {
+    double delta = Math.abs(x - y);
+    return delta <= absolute || delta <= relative * Math.max(Math.abs(x), Math.abs(y));
+  }
+}
