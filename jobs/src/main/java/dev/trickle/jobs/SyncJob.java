@@ -63,6 +63,9 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
           + " is not a Delta table yet. Run trickle load for it first.");
     }
     checkKeysNotMasked(table);
+    SyncLedger batches = new SyncLedger(spark, context.config().stateDir());
+    new SyncHistory(table.name(), batches, new LoadLedger(spark, context.config().stateDir()), new DeltaCommits(spark, path))
+        .start(0); // no load and no batch: exit 2 before anything is written
     if (table.sync().mode() == SyncMode.CDC) {
       String folder = table.sync().cdcPath().orElseThrow();
       if (!folder.contains("://") && !Files.isDirectory(Path.of(folder))) {
