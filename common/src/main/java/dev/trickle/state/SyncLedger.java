@@ -113,11 +113,6 @@ public final class SyncLedger {
         .collectAsList().stream().map(SyncLedger::toBatch).findFirst();
   }
 
-  /** The highest batch id the table ever used (0 when none). */
-  public long maxBatchId(String table) {
-    return latest(table).map(Batch::batchId).orElse(0L);
-  }
-
   /** Records a batch about to commit its data (status RUNNING). */
   public void begin(Batch batch) {
     ledger.append(List.of(toRow(batch)));

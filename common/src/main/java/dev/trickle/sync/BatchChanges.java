@@ -29,7 +29,9 @@ import org.apache.spark.storage.StorageLevel;
  * local disk) so the MERGE reads the source once and re-running it sees the same rows. Close it
  * when the batch is applied.
  *
- * @param rows the target's columns (plus any new ones) and {@link Changes#CHANGE}
+ * @param rows the target's columns (plus any new ones) and {@link Changes#CHANGE}, in as few
+ *     partitions as their size needs (Delta writes a file per partition of the rows it inserts)
+ * @param cached what {@code rows} are read from, released by {@link #close}
  * @param upserts rows to insert or update
  * @param deletes keys to delete
  * @param drift how the schema moved
@@ -38,16 +40,19 @@ import org.apache.spark.storage.StorageLevel;
  * @param scope the recompute scope as a target predicate (alias {@code t}), if the changes carry one
  */
 public record BatchChanges(
-    Dataset<Row> rows, long upserts, long deletes, SchemaDrift drift, Column keyBounds, Optional<Column> scope)
+    Dataset<Row> rows, Dataset<Row> cached, long upserts, long deletes, SchemaDrift drift, Column keyBounds, Optional<Column> scope)
     implements AutoCloseable {
 
   public boolean isEmpty() {
     return upserts + deletes == 0 && scope.isEmpty();
   }
 
+  /** Rows per partition of the change set: about one Delta file's worth. */
+  static final long ROWS_PER_PARTITION = 1_000_000L;
+
   @Override
   public void close() {
-    rows.unpersist(false);
+    cached.unpersist(false);
   }
 
   /** Maps, checks (may throw BAD_INPUT before anything is written), aligns and materialises the changes. */
@@ -62,7 +67,11 @@ public record BatchChanges(
     List<Column> figures = figures(table.keys(), target);
     Row stats = aligned.agg(figures.get(0), figures.subList(1, figures.size()).toArray(Column[]::new)).head();
     Optional<Column> scope = set.recompute().map(r -> scopePredicate(spark, mapping, r));
-    return new BatchChanges(aligned, stats.getLong(0), stats.getLong(1), drift, keyBounds(table.keys(), target, stats), scope);
+    long total = stats.getLong(0) + stats.getLong(1);
+    int partitions = (int) Math.max(1, Math.min(aligned.rdd().getNumPartitions(),
+        (total + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+    return new BatchChanges(aligned.coalesce(partitions), aligned, stats.getLong(0), stats.getLong(1), drift,
+        keyBounds(table.keys(), target, stats), scope);
   }
 
   /** The target's columns in its order and types (null where the changes lack one), then new ones. */

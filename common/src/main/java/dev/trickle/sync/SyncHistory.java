@@ -12,24 +12,32 @@ import dev.trickle.state.SyncLedger.Status;
 import dev.trickle.target.DeltaCommits;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.apache.spark.sql.Row;
 
 /**
  * A table's sync history as the ledgers and the target's log tell it: which batch runs next,
- * where it starts, and what became of a batch a crash interrupted.
+ * where it starts, and what became of a batch a crash interrupted. The ledgers are read once
+ * (batches are few: one a night), and again only after {@link #recover} changed one.
  */
 public final class SyncHistory {
   private final String table;
-  private final SyncLedger batches;
+  private final SyncLedger ledger;
   private final LoadLedger loads;
   private final DeltaCommits target;
+  private List<Batch> batches;
+  private Optional<LastLoad> lastLoad;
 
-  public SyncHistory(String table, SyncLedger batches, LoadLedger loads, DeltaCommits target) {
+  public SyncHistory(String table, SyncLedger ledger, LoadLedger loads, DeltaCommits target) {
     this.table = table;
-    this.batches = batches;
-    this.target = target;
+    this.ledger = ledger;
     this.loads = loads;
+    this.target = target;
+    this.batches = ledger.batches(table);
+    this.lastLoad = lastLoad(loads, table);
   }
 
   /** Delta's application id of the table's sync commits. */
@@ -37,16 +45,19 @@ public final class SyncHistory {
     return "trickle-" + table;
   }
 
+  /** The table's latest DONE load: its id, source position, target version and finish. */
+  private record LastLoad(String loadId, SourcePosition position, Long targetVersion, Instant finishedAt) {}
+
   /** What {@link #recover} did. */
   public enum Recovery { NOTHING, COMPLETED, ABANDONED }
 
   /**
-   * Settles a batch left RUNNING by a crash: if the target's log holds its transaction, the data
-   * landed and the row is completed from the commit; otherwise it is marked FAILED and its changes
-   * are read again by the next batch.
+   * Settles a batch left RUNNING by a crash: if a commit of the target carries its transaction, the
+   * data landed and the row is completed from that commit; otherwise it is marked FAILED and its
+   * changes are read again by the next batch.
    */
   public Recovery recover() {
-    Optional<Batch> latest = batches.latest(table);
+    Optional<Batch> latest = latest();
     if (latest.isEmpty() || latest.get().status() != Status.RUNNING) {
       return Recovery.NOTHING;
     }
@@ -55,23 +66,30 @@ public final class SyncHistory {
       throw TrickleException.badInput("Cannot sync table " + table + ": its rollback (batch " + running.batchId()
           + ", run " + running.runId() + ") did not finish. Run trickle rollback for the same batch again, then sync.");
     }
-    long committed = target.transactionVersion(appId(table)).orElse(-1L);
-    if (committed < running.batchId()) {
-      batches.setStatus(table, running.batchId(), Status.FAILED,
+    Optional<DeltaCommits.Commit> commit = target.find(appId(table), running.batchId(), searchFrom());
+    Recovery outcome;
+    if (commit.isEmpty()) {
+      ledger.setStatus(table, running.batchId(), Status.FAILED,
           "interrupted before its data commit; the next batch reads its changes again");
-      return Recovery.ABANDONED;
+      outcome = Recovery.ABANDONED;
+    } else {
+      DeltaCommits.Commit c = commit.get();
+      ledger.finish(table, running.batchId(), Status.DONE, c.inserted(), c.updated(), c.deleted(), c.version(),
+          "completed after an interruption: its data commit had landed");
+      outcome = Recovery.COMPLETED;
     }
-    DeltaCommits.Commit commit = target.find(appId(table), running.batchId(), searchFrom()).orElseThrow(() ->
-        TrickleException.runFailed("Cannot complete batch " + running.batchId() + " of table " + table
-            + ": the target's log records its transaction but no commit carrying it was found. Check the target's history.", null));
-    batches.finish(table, running.batchId(), Status.DONE, commit.inserted(), commit.updated(), commit.deleted(),
-        commit.version(), "completed after an interruption: its data commit had landed");
-    return Recovery.COMPLETED;
+    batches = ledger.batches(table);
+    return outcome;
   }
 
-  /** The next batch's id: above every id the ledger or the target's log has seen. */
+  /**
+   * The next batch's id: above every id the ledger has seen, and above any transaction the target
+   * committed since the last batch the ledger knows (its id must be new to Delta, or Delta would
+   * skip the commit).
+   */
   public long nextBatchId() {
-    return Math.max(batches.maxBatchId(table), target.transactionVersion(appId(table)).orElse(0L)) + 1;
+    long ledgerMax = latest().map(Batch::batchId).orElse(0L);
+    return Math.max(ledgerMax, target.transactionSince(appId(table), searchFrom()).orElse(0L)) + 1;
   }
 
   /**
@@ -79,16 +97,15 @@ public final class SyncHistory {
    * newer (a reload); no load and no batch is bad input.
    */
   public SyncStart start(long batchId) {
-    Optional<Batch> batch = batches.latestEffective(table);
-    Optional<LoadLedger.Load> load = loads.latestDone(table);
-    List<Long> effective = batches.batches(table).stream().filter(b -> b.status().effective()).map(Batch::batchId).toList();
-    if (load.isPresent() && (batch.isEmpty() || loadFinished(load.get()).isAfter(batch.get().finishedAt()))) {
-      SourcePosition position = load.get().position();
-      if (position == null) {
-        throw TrickleException.badInput("Cannot sync table " + table + ": its load " + load.get().loadId()
+    Optional<Batch> batch = latestEffective();
+    List<Long> effective = batches.stream().filter(b -> b.status().effective()).map(Batch::batchId).toList();
+    if (lastLoad.isPresent() && (batch.isEmpty() || lastLoad.get().finishedAt().isAfter(batch.get().finishedAt()))) {
+      LastLoad load = lastLoad.get();
+      if (load.position() == null) {
+        throw TrickleException.badInput("Cannot sync table " + table + ": its load " + load.loadId()
             + " recorded no source position. Reload the table with trickle load.");
       }
-      return new SyncStart(position, SourceFilesLedger.forLoad(load.get().loadId()), true, batchId, effective);
+      return new SyncStart(load.position(), SourceFilesLedger.forLoad(load.loadId()), true, batchId, effective);
     }
     if (batch.isEmpty()) {
       throw TrickleException.badInput("Cannot sync table " + table + ": it was never loaded. Run trickle load "
@@ -99,17 +116,29 @@ public final class SyncHistory {
     return new SyncStart(position, filesAt, false, batchId, effective);
   }
 
-  private Instant loadFinished(LoadLedger.Load load) {
-    return loads.loads().read().where(col("table_name").equalTo(table).and(col("load_id").equalTo(load.loadId())))
-        .select("finished_at").collectAsList().stream()
-        .map(r -> r.<Timestamp>getAs(0)).filter(java.util.Objects::nonNull)
-        .map(Timestamp::toInstant).findFirst().orElse(Instant.EPOCH);
+  private Optional<Batch> latest() {
+    return batches.stream().max(Comparator.comparingLong(Batch::batchId));
   }
 
-  /** The earliest target version the interrupted batch's commit can have. */
+  private Optional<Batch> latestEffective() {
+    return batches.stream().filter(b -> b.status().effective()).max(Comparator.comparingLong(Batch::batchId));
+  }
+
+  /** The earliest target version a batch after the last known one can have committed at. */
   private long searchFrom() {
-    return batches.latestEffective(table).map(Batch::targetVersion)
-        .or(() -> loads.latestDone(table).map(LoadLedger.Load::targetVersion))
-        .filter(java.util.Objects::nonNull).orElse(0L);
+    return latestEffective().map(Batch::targetVersion)
+        .or(() -> lastLoad.map(LastLoad::targetVersion))
+        .filter(Objects::nonNull).orElse(0L);
+  }
+
+  private static Optional<LastLoad> lastLoad(LoadLedger loads, String table) {
+    List<Row> rows = loads.loads().read()
+        .where(col("table_name").equalTo(table).and(col("status").equalTo("DONE")))
+        .orderBy(col("finished_at").desc()).limit(1)
+        .select("load_id", "source_position", "target_version", "finished_at")
+        .collectAsList();
+    return rows.stream().findFirst().map(r -> new LastLoad(r.getString(0),
+        r.isNullAt(1) ? null : SourcePosition.parse(r.getString(1)), r.isNullAt(2) ? null : r.getLong(2),
+        r.isNullAt(3) ? Instant.EPOCH : r.<Timestamp>getAs(3).toInstant()));
   }
 }

@@ -40,30 +40,49 @@ public final class DeltaCommits {
     return log().update(false, Option.empty(), Option.empty()).version();
   }
 
-  /** The last {@code txnVersion} committed under {@code appId}, if any. */
-  public Optional<Long> transactionVersion(String appId) {
-    scala.collection.immutable.Map<String, Object> txns =
-        log().update(false, Option.empty(), Option.empty()).transactions();
-    Option<Object> v = txns.get(appId);
-    return v.isDefined() ? Optional.of((Long) v.get()) : Optional.empty();
+  /**
+   * The highest {@code txnVersion} committed under {@code appId} at or after {@code fromVersion},
+   * read from the commit files themselves (no Spark job, unlike the snapshot's transaction map).
+   */
+  public Optional<Long> transactionSince(String appId, long fromVersion) {
+    Optional<Long> highest = Optional.empty();
+    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changes = changesFrom(fromVersion);
+    while (changes.hasNext()) {
+      for (Action action : CollectionConverters.asJava(changes.next()._2())) {
+        if (action instanceof SetTransaction txn && txn.appId().equals(appId)
+            && highest.map(h -> txn.version() > h).orElse(true)) {
+          highest = Optional.of(txn.version());
+        }
+      }
+    }
+    return highest;
   }
 
-  /**
-   * The commit at or after {@code fromVersion} that carried transaction {@code (appId, txnVersion)},
-   * with its row counts; empty when no such commit exists.
-   */
-  public Optional<Commit> find(String appId, long txnVersion, long fromVersion) {
-    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changes =
-        log().getChanges(Math.max(0, fromVersion), Option.empty(), false);
+  /** The version of the commit at or after {@code fromVersion} that carried {@code (appId, txnVersion)}. */
+  public Optional<Long> versionOf(String appId, long txnVersion, long fromVersion) {
+    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changes = changesFrom(fromVersion);
     while (changes.hasNext()) {
       Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = changes.next();
       for (Action action : CollectionConverters.asJava(commit._2())) {
         if (action instanceof SetTransaction txn && txn.appId().equals(appId) && txn.version() == txnVersion) {
-          return Optional.of(counts((Long) commit._1()));
+          return Optional.of((Long) commit._1());
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** The commit that carried {@code (appId, txnVersion)}, with the row counts Delta recorded for it. */
+  public Optional<Commit> find(String appId, long txnVersion, long fromVersion) {
+    return versionOf(appId, txnVersion, fromVersion).map(this::counts);
+  }
+
+  private Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changesFrom(long fromVersion) {
+    long from = Math.max(0, fromVersion);
+    if (from > version()) {
+      return scala.collection.Iterator$.MODULE$.empty();
+    }
+    return log().getChanges(from, Option.empty(), false);
   }
 
   /** The row counts Delta recorded for a commit (MERGE, or a plain append). */

@@ -29,9 +29,11 @@ import org.apache.spark.sql.types.StructType;
  * so they are set around the one call and removed after it.
  *
  * <p>The change rows have the target's columns and a change column ({@code U} upsert, {@code D}
- * delete). Upserts update a matching row only when some value differs, so rows that did not
- * really change are not rewritten; with a recompute scope, target rows inside it that no change
- * row matches are deleted ({@code WHEN NOT MATCHED BY SOURCE}).
+ * delete). With a recompute scope (partitions whose every row is in the changes, mostly unchanged),
+ * upserts update a matching row only when some value differs, so untouched rows are not
+ * rewritten, and target rows inside the scope that no change row matches are deleted
+ * ({@code WHEN NOT MATCHED BY SOURCE}). Without one, every upsert is a real change (readers cancel
+ * carry-overs), so the update needs no comparison and Delta reads no target column but the key.
  */
 public final class MergeApply {
   static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
@@ -69,22 +71,30 @@ public final class MergeApply {
     DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t")
         .merge(merge.rows().as("s"), matchCondition(merge.keys()).and(merge.keyBounds()))
         .whenMatched(col("s." + quote(merge.change())).equalTo(lit("D"))).delete()
-        .whenMatched(col("s." + quote(merge.change())).equalTo(lit("U")).and(not(sameValues(target))))
+        .whenMatched(col("s." + quote(merge.change())).equalTo(lit("U"))
+            .and(merge.scope().isPresent() ? not(sameValues(target)) : lit(true)))
         .update(assignments(target))
         .whenNotMatched(col("s." + quote(merge.change())).equalTo(lit("U"))).insert(assignments(target));
     if (merge.scope().isPresent()) {
       builder = builder.whenNotMatchedBySource(merge.scope().get()).delete();
     }
-    withTransaction(spark, txn, builder::execute);
+    DeltaMergeBuilder merged = builder;
+    List<Row> metrics = withTransaction(spark, txn, () -> merged.execute().collectAsList());
     FaultPoint.at(AFTER_COMMIT);
-    return commits.find(txn.appId(), txn.version(), before + 1);
+    Optional<Long> version = commits.versionOf(txn.appId(), txn.version(), before + 1);
+    if (version.isEmpty() || metrics.isEmpty()) { // no commit, or Delta skipped a transaction it had
+      return version.map(commits::counts);
+    }
+    Row m = metrics.get(0);
+    return Optional.of(new DeltaCommits.Commit(version.get(), m.<Long>getAs("num_inserted_rows"),
+        m.<Long>getAs("num_updated_rows"), m.<Long>getAs("num_deleted_rows")));
   }
 
-  private static void withTransaction(SparkSession spark, Txn txn, Runnable write) {
+  private static <T> T withTransaction(SparkSession spark, Txn txn, java.util.function.Supplier<T> write) {
     spark.conf().set(TXN_APP_ID, txn.appId());
     spark.conf().set(TXN_VERSION, String.valueOf(txn.version()));
     try {
-      write.run();
+      return write.get();
     } finally {
       spark.conf().unset(TXN_APP_ID);
       spark.conf().unset(TXN_VERSION);

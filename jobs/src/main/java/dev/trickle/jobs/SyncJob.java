@@ -32,6 +32,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One incremental batch per table: settle a batch a crash interrupted, find where this one
@@ -104,15 +106,15 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     ChangeSet changes = step(context, table, "read the changes (" + reader.mode() + ")", () -> guarded(reader, table, () -> reader.read(start)));
     BatchRun batch = new BatchRun(context, table, ledgers, target, reader.mode(), start, changes);
     if (!changes.moved()) {
-      return batch.unchanged();
+      return step(context, table, "record a no-op batch", batch::unchanged);
     }
     if (changes.changes().isEmpty()) {
-      return batch.nothingToApply();
+      return step(context, table, "record a no-op batch", batch::nothingToApply);
     }
     try (BatchChanges mapped = step(context, table, "map and check the changes", () -> guarded(reader, table,
         () -> BatchChanges.prepare(spark, table, Sources.mapping(context.config(), table), changes, targetSchema)))) {
       if (mapped.isEmpty()) {
-        return batch.nothingToApply();
+        return step(context, table, "record a no-op batch", batch::nothingToApply);
       }
       step(context, table, "record batch " + batchId, batch::begin);
       Optional<DeltaCommits.Commit> commit = step(context, table, "apply batch " + batchId + " (MERGE)",
@@ -143,13 +145,24 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     }
   }
 
+  /** A named step: its own Spark job description, and its duration in the log. */
   private static <T> T step(JobContext context, TableConfig table, String what, Supplier<T> body) {
-    return SparkSteps.step(context.spark(), "trickle-sync-" + table.name(), "sync " + table.name() + ": " + what, body);
+    long start = System.nanoTime();
+    try {
+      return SparkSteps.step(context.spark(), "trickle-sync-" + table.name(), "sync " + table.name() + ": " + what, body);
+    } finally {
+      LOG.info("sync {}: {} took {} ms", table.name(), what, (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
   private static void step(JobContext context, TableConfig table, String what, Runnable body) {
-    SparkSteps.step(context.spark(), "trickle-sync-" + table.name(), "sync " + table.name() + ": " + what, body);
+    step(context, table, what, () -> {
+      body.run();
+      return null;
+    });
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
 
   record Ledgers(SyncLedger batches, SourceFilesLedger files) {}
 
