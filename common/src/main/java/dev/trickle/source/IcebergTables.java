@@ -10,6 +10,11 @@ import org.apache.spark.sql.SparkSession;
 public final class IcebergTables {
   private IcebergTables() {}
 
+  /** How Spark names a table's Iceberg source: {@code <source>.<db.table>} in its catalog, or its folder path. */
+  public static String nameOf(dev.trickle.config.SourceConfig source, dev.trickle.config.SourceRef ref) {
+    return ref.table().map(t -> source.name() + "." + t).orElseGet(() -> ref.path().orElseThrow());
+  }
+
   /** Loads a table by catalog name ("cat.db.t") or by folder path. */
   public static Table load(SparkSession spark, String nameOrPath) {
     if (nameOrPath.contains("/")) {

@@ -47,6 +47,19 @@ public final class SourceFilesLedger {
     }
   }
 
+  /** Every file recorded under any of the positions (e.g. the change files earlier batches processed). */
+  public List<ParquetListing.File> files(String table, List<String> positionIds) {
+    if (positionIds.isEmpty()) {
+      return List.of();
+    }
+    return ledger.read()
+        .where(col("table_name").equalTo(table).and(col("position_id").isin(positionIds.toArray())))
+        .select("path", "size", "modification_time").distinct()
+        .collectAsList().stream()
+        .map(r -> new ParquetListing.File(r.getString(0), r.getLong(1), r.getLong(2)))
+        .toList();
+  }
+
   /** The listing recorded under a position (empty when none was recorded). */
   public ParquetListing listing(String table, String positionId) {
     List<ParquetListing.File> files = ledger.read()

@@ -95,7 +95,7 @@ public final class JobRunner {
       }
     } catch (TrickleException e) {
       return TableResult.failed(table.name(), e.exitCode(), context.redactor().redact(e.getMessage()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also SparkException, which Scala code throws undeclared
       String message = "Cannot " + job.command() + " table " + table.name() + ": " + rootMessage(e)
           + ". Fix the cause and run again; finished work is kept.";
       return TableResult.failed(table.name(), ExitCode.RUN_FAILED, context.redactor().redact(message));

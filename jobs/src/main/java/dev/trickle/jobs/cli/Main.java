@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 /** The command-line entry point; the only place that exits the JVM. */
 @Command(name = "trickle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Move tables into Delta Lake a little at a time, and prove the copy is right.",
-    subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, LoadCommand.class,
-        ReconcileCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, LoadCommand.class, SyncCommand.class,
+        ReconcileCommand.class, RollbackCommand.class, StatusCommand.class, SqlCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   final PrintStream out;
   final PrintStream err;

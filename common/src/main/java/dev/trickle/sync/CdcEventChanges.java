@@ -1,0 +1,166 @@
+package dev.trickle.sync;
+
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.json_object_keys;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
+import dev.trickle.TrickleException;
+import dev.trickle.config.ColumnsConfig;
+import dev.trickle.source.ParquetListing;
+import dev.trickle.source.SourcePosition;
+import dev.trickle.state.SourceFilesLedger;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code cdc}: Debezium JSON change events from files in {@code sync.cdc-path}. Each batch reads
+ * the files no earlier batch processed (path, size and modification time, kept in
+ * {@code source_files}); within the batch the events are ordered by source position, so duplicate
+ * and out-of-order events are harmless and each key's newest event wins. Across batches, events
+ * older than the newest position already applied are skipped as re-deliveries (counted in the
+ * batch's note): files are expected to arrive roughly in position order.
+ */
+final class CdcEventChanges implements ChangeReader {
+  /** The newest source position (lsn or ts_ms) a batch applied. */
+  static final String CDC_POSITION = "cdc_position";
+
+  private final SparkSession spark;
+  private final String table;
+  private final String folder;
+  private final SourceFilesLedger ledger;
+  private final List<String> keys;
+  private final StructType rowSchema;
+  private final Set<String> excluded;
+
+  /**
+   * @param keys key columns, source names
+   * @param rowSchema the source row as events carry it (see {@link #rowSchema})
+   * @param excluded source columns the table excludes (not new, however often they appear)
+   */
+  CdcEventChanges(SparkSession spark, String table, String folder, SourceFilesLedger ledger, List<String> keys,
+      StructType rowSchema, Set<String> excluded) {
+    this.spark = spark;
+    this.table = table;
+    this.folder = folder;
+    this.ledger = ledger;
+    this.keys = List.copyOf(keys);
+    this.rowSchema = rowSchema;
+    this.excluded = Set.copyOf(excluded);
+  }
+
+  @Override
+  public String mode() {
+    return "cdc";
+  }
+
+  /**
+   * The source row an event's before/after holds, from the target's schema: source names, and the
+   * target's types except where a cast or mask changed them (then the raw JSON text, which the
+   * column mapping casts or masks as the load did).
+   */
+  static StructType rowSchema(StructType target, ColumnsConfig columns) {
+    StructType out = new StructType();
+    for (StructField f : target.fields()) {
+      boolean raw = columns.cast().containsKey(f.name()) || columns.mask().containsKey(f.name());
+      out = out.add(columns.sourceName(f.name()), raw ? DataTypes.StringType : f.dataType(), true);
+    }
+    return out;
+  }
+
+  @Override
+  public ChangeSet read(SyncStart start) {
+    Set<ParquetListing.File> processed = new HashSet<>(ledger.files(table,
+        start.effectiveBatches().stream().map(SourceFilesLedger::forBatch).toList()));
+    ParquetListing listing = ParquetListing.of(spark, folder);
+    List<ParquetListing.File> fresh = listing.files().stream().filter(f -> !processed.contains(f)).toList();
+    if (fresh.isEmpty()) {
+      return ChangeSet.unchanged(start.position());
+    }
+    OptionalLong applied = start.position().getLong(CDC_POSITION);
+    Dataset<Row> events = DebeziumEvents.parse(spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
+        .select(col(DebeziumEvents.TEXT), col("_metadata.file_path").as(DebeziumEvents.FILE),
+            monotonically_increasing_id().as(DebeziumEvents.LINE)));
+    Column stale = applied.isPresent() ? col(DebeziumEvents.POSITION).lt(applied.getAsLong()) : lit(false);
+    Row stats = summarize(events, stale);
+    Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
+    StructType schema = withNewColumns(current, stats.getList(5));
+    long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
+    SourcePosition to = SourcePosition.of("cdc")
+        .with(CDC_POSITION, newest == Long.MIN_VALUE ? null : newest)
+        .with(SourcePosition.FILES, processed.size() + fresh.size())
+        .with(SourcePosition.TAKEN_AT, Instant.now());
+    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys), to)
+        .withFiles(new ParquetListing(fresh))
+        .withNote(fresh.size() + " new event file(s), " + stats.getLong(0) + " event(s)");
+    return stats.getLong(2) == 0 ? out
+        : out.withNote(stats.getLong(2) + " event(s) older than the applied position " + applied.getAsLong() + " skipped");
+  }
+
+  /**
+   * events, damaged lines, stale events, truncates, newest position, keys seen in after images, a
+   * file with a damaged line; fails on damaged lines and truncates.
+   */
+  private Row summarize(Dataset<Row> events, Column stale) {
+    Column isEvent = col(DebeziumEvents.OP).isNotNull();
+    Column junk = col(DebeziumEvents.JUNK);
+    Row stats = events.agg(
+        count(when(isEvent, lit(1))),
+        count(when(junk, lit(1))),
+        count(when(isEvent.and(stale), lit(1))),
+        count(when(col(DebeziumEvents.OP).equalTo("t"), lit(1))),
+        max(when(isEvent, col(DebeziumEvents.POSITION))),
+        array_distinct(flatten(collect_set(json_object_keys(col(DebeziumEvents.AFTER))))),
+        min(when(junk, col(DebeziumEvents.FILE)))).head();
+    if (stats.getLong(1) > 0) {
+      throw TrickleException.badInput("Cannot read the change events of table " + table + ": " + stats.getLong(1)
+          + " line(s) are not JSON objects, e.g. in " + stats.getString(6) + ". Fix or move the damaged file(s); "
+          + "nothing was applied.");
+    }
+    if (stats.getLong(3) > 0) {
+      throw TrickleException.badInput("Cannot apply the change events of table " + table + ": " + stats.getLong(3)
+          + " truncate event(s) (op t) in " + folder + ". A truncate removes every row; reload the table with trickle load.");
+    }
+    return stats;
+  }
+
+  /** The row schema plus columns the after images carry that the target lacks, typed by inference. */
+  private StructType withNewColumns(Dataset<Row> events, List<String> seen) {
+    Set<String> known = new HashSet<>(List.of(rowSchema.fieldNames()));
+    Set<String> fresh = new LinkedHashSet<>();
+    for (String name : seen) {
+      if (!known.contains(name) && !excluded.contains(name)) {
+        fresh.add(name);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return rowSchema;
+    }
+    StructType inferred = spark.read().json(events.select(col(DebeziumEvents.AFTER)).where(col(DebeziumEvents.AFTER).isNotNull())
+        .as(org.apache.spark.sql.Encoders.STRING())).schema();
+    StructType out = rowSchema;
+    for (String name : fresh) {
+      out = out.add(name, inferred.apply(name).dataType(), true);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.trickle.sync;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.json_object_keys;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Debezium's JSON change events, one per line: the envelope ({@code op}, {@code before},
+ * {@code after}, {@code source.lsn} or {@code source.ts_ms}), bare or inside {@code payload} (the
+ * converter with schemas on). Pure functions over Datasets.
+ *
+ * <p>Values are decoded by the target's column types. Dates and timestamps may be ISO strings or
+ * Debezium's default numbers: days since the epoch ({@code io.debezium.time.Date}) and
+ * microseconds since the epoch ({@code io.debezium.time.MicroTimestamp}). Decimals must come as
+ * strings or numbers ({@code decimal.handling.mode = string} or {@code double}).
+ */
+final class DebeziumEvents {
+  static final String OP = "_cdc_op";
+  static final String BEFORE = "_cdc_before";
+  static final String AFTER = "_cdc_after";
+  static final String POSITION = "_cdc_position";
+  static final String FILE = "_cdc_file";
+  static final String LINE = "_cdc_line";
+  static final String TEXT = "value";
+  /** True for a line that is neither blank, a tombstone, nor a JSON object: a damaged file. */
+  static final String JUNK = "_cdc_junk";
+
+  private static final StructType ENVELOPE = new StructType()
+      .add("op", DataTypes.StringType)
+      .add("before", DataTypes.StringType) // objects kept as JSON text; decoded later by the row schema
+      .add("after", DataTypes.StringType)
+      .add("source", new StructType().add("lsn", DataTypes.LongType).add("ts_ms", DataTypes.LongType))
+      .add("ts_ms", DataTypes.LongType);
+  private static final StructType WRAPPED = new StructType().add("payload", ENVELOPE);
+
+  private DebeziumEvents() {}
+
+  /** Whether a line is a tombstone or blank: nothing to apply, nothing wrong. */
+  static Column isBlank(Column text) {
+    return trim(text).equalTo("").or(trim(text).equalTo("null")).or(text.isNull());
+  }
+
+  /**
+   * Lines ({@link #TEXT}, {@link #FILE}, {@link #LINE}) to events: op, before and after as JSON
+   * text, and the source position (lsn, else the source's ts_ms). Lines that are not events keep
+   * a null op.
+   */
+  static Dataset<Row> parse(Dataset<Row> lines) {
+    Column wrapped = from_json(col(TEXT), WRAPPED).getField("payload");
+    Column bare = from_json(col(TEXT), ENVELOPE);
+    Column envelope = when(wrapped.isNotNull().and(wrapped.getField("op").isNotNull()), wrapped).otherwise(bare);
+    return lines.select(
+        envelope.getField("op").as(OP),
+        envelope.getField("before").as(BEFORE),
+        envelope.getField("after").as(AFTER),
+        coalesce(envelope.getField("source").getField("lsn"), envelope.getField("source").getField("ts_ms"),
+            envelope.getField("ts_ms")).as(POSITION),
+        col(FILE), col(LINE),
+        not(isBlank(col(TEXT))).and(json_object_keys(col(TEXT)).isNull()).as(JUNK));
+  }
+
+  /**
+   * Events to change images in source column names, each key's newest event winning: c, r and u
+   * upsert their after image, d deletes its before image's key; an update that changed the key
+   * also deletes the old key. Order: source position, then file and line (arrival order).
+   */
+  static Dataset<Row> images(Dataset<Row> events, StructType rowSchema, List<String> keys) {
+    StructType parseSchema = asParsed(rowSchema);
+    Column after = from_json(col(AFTER), parseSchema);
+    Column before = from_json(col(BEFORE), parseSchema);
+    List<String> meta = List.of(POSITION, FILE, LINE);
+    events = events.drop(JUNK);
+    Dataset<Row> upserts = events.where(col(OP).isin("c", "r", "u"))
+        .select(row(after, rowSchema, meta, Changes.UPSERT));
+    Dataset<Row> deletes = events.where(col(OP).equalTo("d"))
+        .select(row(before, rowSchema, meta, Changes.DELETE));
+    Column keyChanged = lit(false);
+    for (String key : keys) {
+      keyChanged = keyChanged.or(not(before.getField(key).eqNullSafe(after.getField(key))));
+    }
+    Dataset<Row> movedKeys = events.where(col(OP).equalTo("u").and(col(BEFORE).isNotNull()).and(keyChanged))
+        .select(row(before, rowSchema, meta, Changes.DELETE));
+    Dataset<Row> all = upserts.unionByName(deletes).unionByName(movedKeys);
+    return Changes.latestPerKey(all, keys,
+            List.of(col(POSITION).desc(), col(FILE).desc(), col(LINE).desc(), Changes.upsertFirst()))
+        .drop(POSITION, FILE, LINE);
+  }
+
+  private static Column not(Column c) {
+    return org.apache.spark.sql.functions.not(c);
+  }
+
+  private static Column[] row(Column image, StructType rowSchema, List<String> meta, String change) {
+    List<Column> out = new ArrayList<>();
+    for (StructField f : rowSchema.fields()) {
+      out.add(decode(image.getField(f.name()), f.dataType()).as(f.name()));
+    }
+    meta.forEach(m -> out.add(col(m)));
+    out.add(lit(change).as(Changes.CHANGE));
+    return out.toArray(Column[]::new);
+  }
+
+  /** The schema JSON is parsed with: dates and timestamps as text, decoded by {@link #decode}. */
+  static StructType asParsed(StructType rowSchema) {
+    StructType out = new StructType();
+    for (StructField f : rowSchema.fields()) {
+      out = out.add(f.name(), isTemporal(f.dataType()) ? DataTypes.StringType : f.dataType(), true);
+    }
+    return out;
+  }
+
+  private static final Map<DataType, String> NUMERIC_TEMPORALS = Map.of(
+      DataTypes.DateType, "days since 1970-01-01", DataTypes.TimestampType, "microseconds since the epoch");
+
+  private static boolean isTemporal(DataType type) {
+    return NUMERIC_TEMPORALS.containsKey(type) || type.equals(DataTypes.TimestampNTZType);
+  }
+
+  private static Column decode(Column value, DataType type) {
+    if (!isTemporal(type)) {
+      return value;
+    }
+    Column numeric = value.rlike("^-?[0-9]+$");
+    Column fromNumber = type.equals(DataTypes.DateType)
+        ? date_add(lit("1970-01-01").cast(DataTypes.DateType), value.cast(DataTypes.IntegerType))
+        : timestamp_micros(value.cast(DataTypes.LongType)).cast(type);
+    return when(numeric, fromNumber).otherwise(value.cast(type));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.trickle.sync;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.trickle.testing.SharedSpark;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Debezium envelopes to change images, on in-memory lines. */
+@ExtendWith(SharedSpark.class)
+class DebeziumEventsTest {
+  private static final StructType ROW = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType);
+
+  private static Dataset<Row> lines(SparkSession spark, String... lines) {
+    return spark.createDataset(List.of(lines), Encoders.STRING()).toDF(DebeziumEvents.TEXT)
+        .withColumn(DebeziumEvents.FILE, lit("f1")).withColumn(DebeziumEvents.LINE, org.apache.spark.sql.functions.monotonically_increasing_id());
+  }
+
+  @Test
+  void bareAndWrappedEnvelopesParseAndJunkIsFlagged(SparkSession spark) {
+    List<Row> events = DebeziumEvents.parse(lines(spark,
+        "{\"op\":\"c\",\"after\":{\"id\":1,\"name\":\"a\"},\"source\":{\"lsn\":7}}",
+        "{\"schema\":{},\"payload\":{\"op\":\"d\",\"before\":{\"id\":1},\"source\":{\"ts_ms\":9}}}",
+        "null", "", "{not json")).orderBy(DebeziumEvents.LINE).collectAsList();
+    assertEquals("c", events.get(0).getAs(DebeziumEvents.OP));
+    assertEquals(7L, events.get(0).<Long>getAs(DebeziumEvents.POSITION));
+    assertEquals("d", events.get(1).getAs(DebeziumEvents.OP));
+    assertEquals(9L, events.get(1).<Long>getAs(DebeziumEvents.POSITION), "ts_ms when there is no lsn");
+    assertEquals(List.of(false, false, false, false, true),
+        events.stream().map(r -> r.<Boolean>getAs(DebeziumEvents.JUNK)).toList());
+  }
+
+  @Test
+  void updatesThatChangeTheKeyDeleteTheOldKey(SparkSession spark) {
+    Dataset<Row> events = DebeziumEvents.parse(lines(spark,
+        "{\"op\":\"u\",\"before\":{\"id\":1,\"name\":\"a\"},\"after\":{\"id\":2,\"name\":\"a\"},\"source\":{\"lsn\":5}}"));
+    String images = DebeziumEvents.images(events, ROW, List.of("id")).orderBy(col("id")).collectAsList().stream()
+        .map(r -> r.get(0) + ":" + r.getAs(Changes.CHANGE)).collect(Collectors.joining(","));
+    assertEquals("1:D,2:U", images);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.trickle.jobs.bench;
+
+import dev.trickle.config.ConfigLoader;
+import dev.trickle.config.TrickleConfig;
+import dev.trickle.jobs.cli.Main;
+import dev.trickle.source.SourcePosition;
+import dev.trickle.spark.SparkSessions;
+import dev.trickle.state.LoadLedger;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Times sync batches against a full reload of the same table, side by side in one JVM and one
+ * Spark session: the source is a Delta table with its change data feed on (delta-cdf), the
+ * target a Delta table with deletion vectors, as a load creates it. Run by scripts/bench-sync.sh.
+ */
+public final class SyncBenchmark {
+  private SyncBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
+    Path dir = Path.of(args.length > 1 ? args[1] : "bench-work").toAbsolutePath();
+    Path config = Files.createDirectories(dir).resolve("bench.conf");
+    Files.writeString(config, """
+        trickle {
+          warehouse = "%1$s/lake"
+          sources { src { type = delta, path = "%1$s/src" } }
+          tables { facts { source { ref = src, path = "facts" }, keys = [id] } }
+        }
+        """.formatted(dir), StandardCharsets.UTF_8);
+    TrickleConfig trickle = ConfigLoader.load(config, Map.of(), Map.of());
+    SparkSession spark = SparkSessions.getOrCreate(trickle);
+    spark.sparkContext().setLogLevel("WARN");
+    String source = dir.resolve("src/facts").toString();
+    String target = dir.resolve("lake/facts").toString();
+
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    time("generate the source (" + rows + " rows)", () -> generate(spark, rows, 0).write().format("delta")
+        .mode("overwrite").option("delta.enableChangeDataFeed", "true").save(source));
+    time("first load (warm-up)", () -> reload(spark, trickle, source, target));
+    seconds.put("full reload", time("full reload", () -> reload(spark, trickle, source, target)));
+
+    long changed = rows / 100;
+    time("source: update 1% scattered rows", () -> spark.sql("UPDATE delta.`" + source + "` SET amount = amount + 1, "
+        + "updated_at = current_timestamp() WHERE id % 100 = 37"));
+    seconds.put("sync: 1% scattered updates", time("sync (1% scattered updates)", () -> sync(config)));
+    time("source: append 1% new rows", () -> generate(spark, changed, rows).write().format("delta").mode("append").save(source));
+    seconds.put("sync: 1% appends", time("sync (1% appends)", () -> sync(config)));
+    seconds.put("sync: nothing changed", time("sync (no-op)", () -> sync(config)));
+
+    double full = seconds.get("full reload");
+    System.out.println();
+    System.out.printf(Locale.ROOT, "%-30s %10s %10s%n", "rows = " + rows, "seconds", "x reload");
+    seconds.forEach((name, s) -> System.out.printf(Locale.ROOT, "%-30s %10.1f %10.3f%n", name, s, s / full));
+    System.out.println("diff mode (0.1% changed): not measured, the diff mode is not in this build");
+  }
+
+  /** The rows of the benchmark table: a key, numbers, text and timestamps. */
+  static Dataset<Row> generate(SparkSession spark, long rows, long firstId) {
+    return spark.range(firstId, firstId + rows).selectExpr("id",
+        "CAST(id % 100000 AS INT) AS customer",
+        "CAST((id % 99991) / 100.0 AS DECIMAL(12,2)) AS amount",
+        "element_at(array('new', 'paid', 'shipped', 'returned'), CAST(id % 4 AS INT) + 1) AS status",
+        "concat('note-', CAST(id * 7919 % 1000003 AS STRING)) AS note",
+        "timestamp_seconds(1700000000 + id % 31536000) AS created_at",
+        "timestamp_seconds(1700000000 + id % 31536000) AS updated_at");
+  }
+
+  /** What a load does at its core: the source's current version, written over the target, recorded. */
+  private static void reload(SparkSession spark, TrickleConfig config, String source, String target) {
+    long version = DeltaTable.forPath(spark, source).history(1).head().getLong(0);
+    spark.read().format("delta").option("versionAsOf", version).load(source).write().format("delta").mode("overwrite")
+        .option("delta.enableDeletionVectors", "true").option("delta.enableChangeDataFeed", "true").save(target);
+    Timestamp now = Timestamp.from(Instant.now());
+    SourcePosition position = SourcePosition.of("delta").with(SourcePosition.VERSION, version).with(SourcePosition.TAKEN_AT, Instant.now());
+    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create("facts", UUID.randomUUID().toString(),
+        "DONE", position.toJson(), 1, 0L, 0L, now, now)));
+  }
+
+  private static void sync(Path config) {
+    int exit = Main.execute(new String[] {"sync", "-c", config.toString()}, System.out,
+        new PrintStream(System.err, true, StandardCharsets.UTF_8), System.getenv());
+    if (exit != 0) {
+      throw new IllegalStateException("sync exited " + exit);
+    }
+  }
+
+  private static double time(String what, Runnable step) {
+    long start = System.nanoTime();
+    step.run();
+    double s = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "%-40s %8.1f s%n", what, s);
+    return s;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.trickle.jobs.sync;
+
+import static dev.trickle.jobs.sync.SyncFixture.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trickle.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cdc end to end with Debezium JSON envelopes: out-of-order and duplicate events, a delete and a
+ * re-insert of one key in one batch, the wrapped (schema + payload) form, Debezium's numeric dates
+ * and timestamps, tombstones, and an old event re-delivered in a later batch.
+ */
+@ExtendWith(SharedSpark.class)
+class CdcSyncTest {
+  private static final String PIPELINE = """
+      trickle {
+        warehouse = "$DIR/lake"
+        sources { snap { type = parquet, path = "$DIR/src" } }
+        tables { customers {
+          source { ref = snap, path = "customers" }
+          keys = [id]
+          sync { mode = cdc, cdc-path = "$DIR/cdc" }
+        } }
+      }
+      """;
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.LongType).add("name", DataTypes.StringType)
+      .add("updated_at", DataTypes.TimestampType).add("birthday", DataTypes.DateType);
+  private static final Timestamp T0 = Timestamp.from(Instant.parse("2020-01-01T00:00:00Z"));
+  private static final Date D0 = Date.valueOf("1990-05-01");
+
+  private static String event(String op, String before, String after, long lsn) {
+    return "{\"before\":" + before + ",\"after\":" + after + ",\"op\":\"" + op + "\",\"source\":{\"lsn\":" + lsn
+        + ",\"ts_ms\":1700000000000},\"ts_ms\":1700000000001}";
+  }
+
+  private static String row(long id, String name, String updatedAt, String birthday) {
+    return "{\"id\":" + id + ",\"name\":\"" + name + "\",\"updated_at\":" + updatedAt + ",\"birthday\":" + birthday + "}";
+  }
+
+  private static Row expected(long id, String name, Timestamp updatedAt, Date birthday) {
+    return RowFactory.create(id, name, updatedAt, birthday);
+  }
+
+  @Test
+  void eventsApplyInSourceOrderWhateverOrderTheyArriveIn(SparkSession spark, @TempDir Path dir) throws IOException {
+    SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
+    List<Row> initial = List.of(expected(1, "one", T0, D0), expected(2, "two", T0, D0),
+        expected(3, "three", T0, D0), expected(4, "four", T0, D0));
+    spark.createDataFrame(initial, SCHEMA).coalesce(1).write().parquet(dir.resolve("src/customers").toString());
+    Path cdc = Files.createDirectories(dir.resolve("cdc"));
+    f.load("customers");
+
+    String micros = "1700000000000000"; // io.debezium.time.MicroTimestamp: 2023-11-14T22:13:20Z
+    String days = "19000"; // io.debezium.time.Date: 2022-01-08
+    Files.write(cdc.resolve("events-001.json"), List.of(
+        event("u", row(1, "one", "null", "null"), row(1, "one-v2", micros, days), 120),
+        event("c", "null", row(100, "hundred", "\"2024-01-01T00:00:00Z\"", "\"2000-02-29\""), 110),
+        event("u", row(1, "one", "null", "null"), row(1, "one-v1", micros, days), 115), // older: loses to 120
+        "",
+        event("d", row(2, "two", "null", "null"), "null", 130),
+        "null", // a tombstone
+        event("c", "null", row(2, "two-again", micros, days), 140), // deleted, then inserted again
+        event("c", "null", row(100, "hundred", "\"2024-01-01T00:00:00Z\"", "\"2000-02-29\""), 110), // a duplicate
+        event("d", row(3, "three", "null", "null"), "null", 150),
+        "{\"schema\":{\"type\":\"struct\"},\"payload\":" + event("u", "null", row(4, "four-v2", micros, days), 160) + "}"));
+    JsonNode first = f.sync("customers", 0);
+
+    Timestamp t1 = Timestamp.from(Instant.parse("2023-11-14T22:13:20Z"));
+    Date d1 = Date.valueOf(LocalDate.of(2022, 1, 8));
+    Dataset<Row> afterFirst = spark.createDataFrame(List.of(expected(1, "one-v2", t1, d1), expected(2, "two-again", t1, d1),
+        expected(4, "four-v2", t1, d1), expected(100, "hundred", Timestamp.from(Instant.parse("2024-01-01T00:00:00Z")),
+            Date.valueOf("2000-02-29"))), SCHEMA);
+    assertSameRows(afterFirst, f.targetRows("customers"), "id", "name", "updated_at", "birthday");
+    assertEquals(1, first.get("rows_inserted").asLong(), first.toString());
+    assertEquals(3, first.get("rows_updated").asLong(), "1, 2 (deleted and back) and 4: " + first);
+    assertEquals(1, first.get("rows_deleted").asLong(), "3: " + first);
+
+    assertEquals("NOOP", f.sync("customers", 0).get("status").asText(), "processed files are remembered");
+
+    Files.write(cdc.resolve("events-002.json"), List.of(
+        event("u", "null", row(1, "one-redelivered-old", micros, days), 120 - 20), // re-delivered, older than applied
+        event("u", "null", row(4, "four-v3", micros, days), 200)));
+    JsonNode second = f.sync("customers", 0);
+    assertEquals(1, second.get("rows_updated").asLong(), second.toString());
+    assertTrue(f.batches("customers").get(2).note().contains("1 event(s) older than the applied position 160 skipped"),
+        f.batches("customers").get(2).note());
+    Dataset<Row> afterSecond = afterFirst.where("id <> 4").unionByName(spark.createDataFrame(List.of(expected(4, "four-v3", t1, d1)), SCHEMA));
+    assertSameRows(afterSecond, f.targetRows("customers"), "id", "name", "updated_at", "birthday");
+  }
+
+  @Test
+  void aDamagedLineStopsTheBatchNamingTheFile(SparkSession spark, @TempDir Path dir) throws IOException {
+    SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
+    spark.createDataFrame(List.of(expected(1, "one", T0, D0)), SCHEMA).write().parquet(dir.resolve("src/customers").toString());
+    Path cdc = Files.createDirectories(dir.resolve("cdc"));
+    f.load("customers");
+    Files.write(cdc.resolve("broken.json"), List.of(event("d", row(1, "one", "null", "null"), "null", 10), "{\"op\":\"u\",\"after\":"));
+
+    JsonNode failed = f.sync("customers", 2);
+
+    assertTrue(failed.get("error").asText().contains("1 line(s) are not JSON objects, e.g. in ")
+        && failed.get("error").asText().contains("broken.json"), failed.toString());
+    assertEquals(1, f.targetRows("customers").count(), "nothing applied");
+  }
+}

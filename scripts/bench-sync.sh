@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sync batches against a full reload of the same table, measured side by side in one JVM:
+#   scripts/bench-sync.sh [ROWS] [WORKDIR]        (defaults: 10000000 rows, bench-work/sync)
+# Source: a Delta table with its change data feed on (sync mode delta-cdf); target: a Delta table
+# with deletion vectors, as a load creates it. Prints seconds per step and each sync's ratio to
+# the full reload. The work dir is wiped first. TRICKLE_MEMORY sets the heap (default 6g).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROWS="${1:-10000000}"
+DIR="${2:-$ROOT/bench-work/sync}"
+JAR="$ROOT/jobs/target/trickle.jar"
+CP_FILES=("$ROOT/jobs/target/spark-classpath-provided.txt" "$ROOT/jobs/target/spark-classpath-runtime.txt")
+
+if [[ ! -f "$JAR" || ! -f "${CP_FILES[0]}" || ! -f "${CP_FILES[1]}" || "${TRICKLE_REBUILD:-0}" == 1 ]]; then
+  echo "bench-sync: building..." >&2
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+fi
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
+exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -XX:+UseParallelGC \
+  -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  -cp "$JAR:$(cat "${CP_FILES[0]}"):$(cat "${CP_FILES[1]}")" dev.trickle.jobs.bench.SyncBenchmark "$ROWS" "$DIR"
