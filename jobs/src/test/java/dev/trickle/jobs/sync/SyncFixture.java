@@ -22,15 +22,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -92,9 +91,9 @@ final class SyncFixture {
 
   /** A DONE loads row, as the load job writes it. */
   void recordLoad(TrickleConfig config, TableConfig table, String loadId, SourcePosition position) {
-    Timestamp now = Timestamp.from(Instant.now());
-    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create(table.name(), loadId, "DONE",
-        position.toJson(), 1, 0L, 0L, now, now)));
+    LoadLedger loads = new LoadLedger(spark, config.stateDir());
+    loads.started(table.name(), loadId, "run-" + loadId, position, 1, Instant.now(), Optional.empty(), null);
+    loads.finished(table.name(), loadId, "run-" + loadId, "DONE", 0L, 0L, null);
   }
 
   CliRun cli(String... args) {
