@@ -63,7 +63,8 @@ public record BatchChanges(
   public static BatchChanges prepare(SparkSession spark, TableConfig table, ColumnMapping mapping, ChangeSet set,
       Dataset<Row> current) {
     StructType target = current.schema();
-    Dataset<Row> mapped = withTargetDeletes(mapping.apply(set.changes().orElseThrow()), set.targetDeletes(), table.keys());
+    Dataset<Row> changes = set.changes().orElseThrow();
+    Dataset<Row> mapped = withTargetDeletes(set.mapped() ? changes : mapping.apply(changes), set.targetDeletes(), table.keys());
     StructType data = new StructType(java.util.Arrays.stream(mapped.schema().fields())
         .filter(f -> !f.name().equals(Changes.CHANGE)).toArray(StructField[]::new));
     SchemaDrift drift = SchemaDrift.check(table.name(), data, target, table.sync().schema());

@@ -22,18 +22,6 @@ public final class ChangeReaders {
   private ChangeReaders() {}
 
   /**
-   * Fails with exit 2 for a mode this build cannot sync yet, before anything is read or written.
-   */
-  public static void checkAvailable(TableConfig table) {
-    SyncMode mode = table.sync().mode();
-    if (mode == SyncMode.DIFF) {
-      throw TrickleException.badInput("Cannot sync table " + table.name() + " with sync.mode = " + mode.key()
-          + ": this build has no " + mode.key() + " reader yet. Use watermark or cdc for a JDBC table meanwhile, "
-          + "or iceberg-snapshots, parquet-files or delta-cdf for file and table sources.");
-    }
-  }
-
-  /**
    * Checks the columns a mode reads against the source's schema (source names), so a typo fails
    * with exit 2 before anything is written: the watermark column (a timestamp, date or number) and
    * the soft-delete column.
@@ -73,7 +61,6 @@ public final class ChangeReaders {
    */
   public static ChangeReader open(SparkSession spark, TrickleConfig config, TableConfig table, StructType target,
       String targetPath) {
-    checkAvailable(table);
     ColumnsConfig columns = table.columns();
     List<String> keys = table.keys().stream().map(columns::sourceName).toList();
     Set<String> excluded = new HashSet<>(columns.exclude());
@@ -87,7 +74,7 @@ public final class ChangeReaders {
           CdcEventChanges.rowSchema(target, columns), excluded);
       case WATERMARK -> new WatermarkChanges(spark, new JdbcSource(spark, config.sourceOf(table), table), table,
           Sources.mapping(config, table), targetPath);
-      case DIFF -> throw new IllegalStateException("checked above");
+      case DIFF -> new DiffChanges(spark, Sources.open(spark, config, table), table, Sources.mapping(config, table), targetPath);
     };
   }
 }

@@ -23,6 +23,8 @@ import org.apache.spark.sql.Row;
  *     mapped back to the source's value
  * @param rereads whether the changes may repeat rows the target already holds (a watermark's
  *     lookback): such upserts, and deletes of keys the target lacks, are dropped before the MERGE
+ * @param mapped whether {@code changes} are already in target column names and values (mapped by
+ *     the reader, as diff compares in target terms): the column mapping is not applied again
  */
 public record ChangeSet(
     Optional<Dataset<Row>> changes,
@@ -32,7 +34,8 @@ public record ChangeSet(
     Optional<ParquetListing> files,
     List<String> notes,
     Optional<Dataset<Row>> targetDeletes,
-    boolean rereads) {
+    boolean rereads,
+    boolean mapped) {
 
   public ChangeSet {
     notes = List.copyOf(notes);
@@ -40,7 +43,7 @@ public record ChangeSet(
 
   public ChangeSet(Optional<Dataset<Row>> changes, SourcePosition to, boolean moved, Optional<Recompute> recompute,
       Optional<ParquetListing> files, List<String> notes) {
-    this(changes, to, moved, recompute, files, notes, Optional.empty(), false);
+    this(changes, to, moved, recompute, files, notes, Optional.empty(), false, false);
   }
 
   /** Nothing happened at the source since {@code at}. */
@@ -58,26 +61,31 @@ public record ChangeSet(
   }
 
   public ChangeSet withFiles(ParquetListing listing) {
-    return new ChangeSet(changes, to, moved, recompute, Optional.of(listing), notes, targetDeletes, rereads);
+    return new ChangeSet(changes, to, moved, recompute, Optional.of(listing), notes, targetDeletes, rereads, mapped);
   }
 
   public ChangeSet withRecompute(Recompute scope) {
-    return new ChangeSet(changes, to, moved, Optional.of(scope), files, notes, targetDeletes, rereads);
+    return new ChangeSet(changes, to, moved, Optional.of(scope), files, notes, targetDeletes, rereads, mapped);
   }
 
   public ChangeSet withNote(String note) {
     List<String> all = new java.util.ArrayList<>(notes);
     all.add(note);
-    return new ChangeSet(changes, to, moved, recompute, files, all, targetDeletes, rereads);
+    return new ChangeSet(changes, to, moved, recompute, files, all, targetDeletes, rereads, mapped);
   }
 
   /** Adds deletes by target key (columns: the target's key columns). */
   public ChangeSet withTargetDeletes(Dataset<Row> keys) {
-    return new ChangeSet(changes, to, moved, recompute, files, notes, Optional.of(keys), rereads);
+    return new ChangeSet(changes, to, moved, recompute, files, notes, Optional.of(keys), rereads, mapped);
+  }
+
+  /** Marks the changes as already mapped to target columns (see {@code mapped}). */
+  public ChangeSet alreadyMapped() {
+    return new ChangeSet(changes, to, moved, recompute, files, notes, targetDeletes, rereads, true);
   }
 
   /** Marks the changes as possibly repeating what the target holds (see {@code rereads}). */
   public ChangeSet rereading() {
-    return new ChangeSet(changes, to, moved, recompute, files, notes, targetDeletes, true);
+    return new ChangeSet(changes, to, moved, recompute, files, notes, targetDeletes, true, mapped);
   }
 }

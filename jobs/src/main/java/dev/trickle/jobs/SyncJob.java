@@ -59,7 +59,6 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
 
   @Override
   public Prepared prepare(JobContext context, TableConfig table) {
-    ChangeReaders.checkAvailable(table);
     SparkSession spark = context.spark();
     String path = DeltaTargets.location(spark, table.target());
     if (!DeltaTargets.exists(spark, path)) {
