@@ -93,8 +93,12 @@ final class SyncFixture {
   /** A DONE loads row, as the load job writes it. */
   void recordLoad(TrickleConfig config, TableConfig table, String loadId, SourcePosition position) {
     Timestamp now = Timestamp.from(Instant.now());
-    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create(table.name(), loadId, "DONE",
-        position.toJson(), 1, 0L, 0L, now, now)));
+    // By column name: the loads ledger grows columns (they stay null here).
+    Map<String, Object> values = Map.of("table_name", table.name(), "load_id", loadId, "status", "DONE",
+        "source_position", position.toJson(), "chunks", 1, "rows", 0L, "target_version", 0L, "started_at", now,
+        "finished_at", now);
+    Object[] row = java.util.Arrays.stream(LoadLedger.LOADS_SCHEMA.fieldNames()).map(values::get).toArray();
+    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create(row)));
   }
 
   CliRun cli(String... args) {
