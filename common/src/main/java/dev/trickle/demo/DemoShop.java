@@ -112,21 +112,8 @@ public final class DemoShop {
         .option("delta.enableChangeDataFeed", "true").save(table.toString());
   }
 
-  /**
-   * How a PostgreSQL table syncs: by its updated_at watermark, or (in a build without the watermark
-   * reader) from the change events the demo's trigger writes, like order_items.
-   */
-  private static String pgSync(String root, String table, boolean watermark) {
-    return watermark ? "sync.watermark-column = updated_at"
-        : "sync { mode = cdc, cdc-path = \"" + root + "/sources/cdc/" + table + "\" }";
-  }
-
-  /**
-   * The pipeline the demo runs, over its sources under {@code workdir}.
-   *
-   * @param watermark whether customers and orders sync by watermark (else by change events)
-   */
-  public static String config(Path workdir, String jdbcUrl, boolean watermark) {
+  /** The pipeline the demo runs, over its sources under {@code workdir}. */
+  public static String config(Path workdir, String jdbcUrl) {
     String root = workdir.toAbsolutePath().toString().replace("\\", "/");
     return """
         # Written by `scripts/trickle demo`. The jdbc source is the demo's embedded PostgreSQL, which
@@ -151,13 +138,13 @@ public final class DemoShop {
               source { ref = shopdb, table = shop.customers }
               keys = [customer_id]
               columns.mask { email = sha256, phone = redact }
-              %3$s
+              sync.watermark-column = updated_at
             }
             orders {
               source { ref = shopdb, table = shop.orders }
               keys = [order_id]
               load.chunks = 4
-              %4$s
+              sync.watermark-column = updated_at
             }
             # Synced from Debezium change events (a trigger in the demo's PostgreSQL writes them);
             # reconcile still compares it with the PostgreSQL table itself.
@@ -180,6 +167,6 @@ public final class DemoShop {
             }
           }
         }
-        """.formatted(root, jdbcUrl, pgSync(root, "customers", watermark), pgSync(root, "orders", watermark));
+        """.formatted(root, jdbcUrl);
   }
 }

@@ -5,7 +5,6 @@ import dev.trickle.TrickleException;
 import dev.trickle.config.SyncMode;
 import dev.trickle.demo.DemoCdc;
 import dev.trickle.demo.DemoChanges;
-import dev.trickle.sync.ChangeReaders;
 import dev.trickle.config.ConfigLoader;
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
@@ -156,27 +155,9 @@ public final class Demo {
 
   private void writeConfig() throws IOException {
     configFile = workdir.resolve("demo.conf");
-    config = writeConfig(true);
-    if (!watermarkReader(config)) {
-      config = writeConfig(false);
-      console.info("demo: this build has no watermark reader: customers and orders sync from change events (cdc) instead");
-    }
+    Files.writeString(configFile, DemoShop.config(workdir, postgres.jdbcUrl(DemoShop.DATABASE)), StandardCharsets.UTF_8);
+    config = ConfigLoader.load(configFile, Map.of(), env);
     spark = SparkSessions.getOrCreate(config);
-  }
-
-  private TrickleConfig writeConfig(boolean watermark) throws IOException {
-    Files.writeString(configFile, DemoShop.config(workdir, postgres.jdbcUrl(DemoShop.DATABASE), watermark),
-        StandardCharsets.UTF_8);
-    return ConfigLoader.load(configFile, Map.of(), env);
-  }
-
-  private static boolean watermarkReader(TrickleConfig config) {
-    try {
-      ChangeReaders.checkAvailable(config.tables().get("orders"));
-      return true;
-    } catch (TrickleException e) {
-      return false;
-    }
   }
 
   private void writeParquet() {

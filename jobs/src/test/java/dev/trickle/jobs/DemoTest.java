@@ -91,6 +91,8 @@ class DemoTest {
     assertEquals("parquet-files", batches.get("events").getString(1));
     assertEquals("delta-cdf", batches.get("products").getString(1));
     assertEquals("cdc", batches.get("order_items").getString(1));
+    assertEquals("watermark", batches.get("orders").getString(1));
+    assertEquals("watermark", batches.get("customers").getString(1));
     for (Row batch : batches.values()) {
       assertEquals("DONE", batch.getString(2), batch.toString());
       // Every source had inserts and deletes; the Parquet folder's change is a new and a removed file (no updates).
