@@ -68,11 +68,11 @@ class ClusterIT {
     JsonNode load = submit(conf, 0, "load");
     assertEquals(1000, table(load).get("rows").asLong(), load.toString());
 
-    // A new file (10 inserts) and one removed file (its rows are deleted).
-    spark.range(1000, 1010).selectExpr("id", "CAST(-1 AS int) AS g", "'new' AS label")
-        .coalesce(1).write().mode("append").parquet(source);
+    // One removed file (its rows are deleted) and a new file (10 inserts); chosen before the new file exists.
     Path removed = firstDataFile(Path.of(source));
     long removedRows = spark.read().parquet(removed.toString()).count();
+    spark.range(1000, 1010).selectExpr("id", "CAST(-1 AS int) AS g", "'new' AS label")
+        .coalesce(1).write().mode("append").parquet(source);
     Files.delete(removed);
     Files.deleteIfExists(removed.resolveSibling("." + removed.getFileName() + ".crc"));
 
