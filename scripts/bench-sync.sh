@@ -3,7 +3,8 @@
 #   scripts/bench-sync.sh [ROWS] [WORKDIR]        (defaults: 10000000 rows, bench-work/sync)
 # Source: a Delta table with its change data feed on (sync mode delta-cdf); target: a Delta table
 # with deletion vectors, as a load creates it. Prints seconds per step and each sync's ratio to
-# the full reload. The work dir is wiped first. TRICKLE_MEMORY sets the heap (default 6g).
+# the full reload. Last, the same source synced by sync.mode = diff into a second target after
+# 0.1% of its rows were updated (goal: at most 0.5x the full reload), and an idle diff batch. The work dir is wiped first. TRICKLE_MEMORY sets the heap (default 6g).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

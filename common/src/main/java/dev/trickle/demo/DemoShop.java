@@ -72,15 +72,16 @@ public final class DemoShop {
     }
   }
 
-  /** Click events as a Parquet folder, Hive-partitioned by event_date. */
+  /** Click events as a Parquet folder, Hive-partitioned by event_date: four days, one file a day, whatever the size. */
   public static void writeParquet(SparkSession spark, Path folder, int rows) {
+    long step = 4L * 86_400_000_000L / (rows + 1L); // microseconds between events
     spark.range(1, rows + 1L).selectExpr(
             "id AS event_id",
             "CAST(uuid() AS string) AS session_id",
             "element_at(array('view', 'cart', 'checkout', 'search'), CAST(id % 4 + 1 AS int)) AS kind",
             "CASE WHEN id % 7 = 0 THEN NULL ELSE CAST(id % 997 / 10.0 AS decimal(9,2)) END AS amount",
-            "timestamp_micros(1717200000000000 + id * 37000000) AS occurred_at",
-            "CAST(timestamp_micros(1717200000000000 + id * 37000000) AS date) AS event_date")
+            "timestamp_micros(1717200000000000 + id * " + step + ") AS occurred_at",
+            "CAST(timestamp_micros(1717200000000000 + id * " + step + ") AS date) AS event_date")
         .repartition(col("event_date"))
         .write().mode("overwrite").partitionBy("event_date").parquet(folder.toString());
   }
@@ -100,8 +101,20 @@ public final class DemoShop {
         + "AS SELECT * FROM trickle_demo_stock");
   }
 
+  /** Products as a Delta table with its change data feed on (sync reads it in delta-cdf mode). */
+  public static void writeProducts(SparkSession spark, Path table) {
+    spark.range(0, 500).selectExpr(
+            "concat('P-', lpad(CAST(id AS string), 4, '0')) AS product_code",
+            "element_at(array('Teekanne', 'Café crème', 'Ручка', '筆記本', 'Widget'), CAST(id % 5 + 1 AS int)) || ' ' || id AS name",
+            "CAST(1 + id * 37 % 5000 / 100.0 AS decimal(10,2)) AS list_price",
+            "timestamp_micros(1719792000000000 + id * 60000000) AS updated_at")
+        .coalesce(1).write().format("delta").mode("overwrite")
+        .option("delta.enableChangeDataFeed", "true").save(table.toString());
+  }
+
   /** The pipeline the demo runs, over its sources under {@code workdir}. */
   public static String config(Path workdir, String jdbcUrl) {
+    String root = workdir.toAbsolutePath().toString().replace("\\", "/");
     return """
         # Written by `scripts/trickle demo`. The jdbc source is the demo's embedded PostgreSQL, which
         # runs only while the demo does: use `scripts/trickle demo --keep-running` to run commands on it.
@@ -118,6 +131,7 @@ public final class DemoShop {
             shopdb { type = jdbc, url = "%2$s", user = postgres }
             drops { type = parquet, path = "%1$s/sources/parquet" }
             lake_ice { type = iceberg, warehouse = "%1$s/sources/iceberg" }
+            old_lake { type = delta, path = "%1$s/sources/delta" }
           }
           tables {
             customers {
@@ -132,10 +146,12 @@ public final class DemoShop {
               load.chunks = 4
               sync.watermark-column = updated_at
             }
+            # Synced from Debezium change events (a trigger in the demo's PostgreSQL writes them);
+            # reconcile still compares it with the PostgreSQL table itself.
             order_items {
               source { ref = shopdb, table = shop.order_items }
               keys = [order_id, line_no]
-              sync.watermark-column = updated_at
+              sync { mode = cdc, cdc-path = "%1$s/sources/cdc/order_items" }
             }
             events {
               source { ref = drops, path = events }
@@ -145,8 +161,12 @@ public final class DemoShop {
               source { ref = lake_ice, table = inventory.stock }
               keys = [product_code, warehouse]
             }
+            products {
+              source { ref = old_lake, path = products }
+              keys = [product_code]
+            }
           }
         }
-        """.formatted(workdir.toAbsolutePath().toString().replace("\\", "/"), jdbcUrl);
+        """.formatted(root, jdbcUrl);
   }
 }

@@ -42,6 +42,44 @@ public final class HashDiff {
     return new Result(plan, sourceAggregates, targetAggregates, mismatched, differences);
   }
 
+  /**
+   * One side's rows, its own columns unchanged, plus partition label and bucket
+   * ({@link RowHashes#PARTITION}, {@link RowHashes#BUCKET}); only those in {@code partitionBuckets}
+   * when given. For callers that keep a side's mismatched buckets to drill into and read from.
+   */
+  public static Dataset<Row> locatedIn(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets,
+      Dataset<Row> partitionBuckets) {
+    Dataset<Row> located = RowHashes.located(rows, side, plan, rules, buckets);
+    return partitionBuckets == null ? located : located.join(broadcast(partitionBuckets),
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of(RowHashes.PARTITION, RowHashes.BUCKET)).toSeq(), "left_semi");
+  }
+
+  /** One side's bucket aggregates ({@link BucketAggregates}) of plain rows. */
+  public static Dataset<Row> aggregates(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets) {
+    return aggregates(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules);
+  }
+
+  /** The differing rows ({@link Differences}) of two sides' located rows ({@link #locatedIn}). */
+  public static Dataset<Row> differences(Dataset<Row> sourceLocated, Dataset<Row> targetLocated, ComparisonPlan plan,
+      CompareRules rules) {
+    return Differences.between(RowHashes.hashed(sourceLocated, Side.SOURCE, plan, rules, true),
+        RowHashes.hashed(targetLocated, Side.TARGET, plan, rules, true), plan, rules);
+  }
+
+  /**
+   * The rows of {@code side} whose canonical key is among {@code keys} (the canonical key columns
+   * named as the plan names them, as {@link Differences} outputs them), with their own columns.
+   */
+  public static Dataset<Row> withKeysIn(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules,
+      Dataset<Row> keys) {
+    List<org.apache.spark.sql.Column> values = RowHashes.keyValues(rows, side, plan, rules);
+    org.apache.spark.sql.Column on = org.apache.spark.sql.functions.lit(true);
+    for (int i = 0; i < values.size(); i++) {
+      on = on.and(values.get(i).eqNullSafe(keys.col(RowHashes.quote(plan.keys().get(i).name()))));
+    }
+    return rows.join(keys, on, "left_semi");
+  }
+
   /** One side's bucket aggregates from its located rows ({@link RowHashes#located}). */
   static Dataset<Row> aggregates(Dataset<Row> located, Side side, ComparisonPlan plan, CompareRules rules) {
     return BucketAggregates.of(RowHashes.hashed(located, side, plan, rules, false));

@@ -55,10 +55,16 @@ public record BatchChanges(
     cached.unpersist(false);
   }
 
-  /** Maps, checks (may throw BAD_INPUT before anything is written), aligns and materialises the changes. */
+  /**
+   * Maps, checks (may throw BAD_INPUT before anything is written), aligns and materialises the
+   * changes; {@code current} is the target as it is (its schema, and its rows when the changes may
+   * repeat them).
+   */
   public static BatchChanges prepare(SparkSession spark, TableConfig table, ColumnMapping mapping, ChangeSet set,
-      StructType target) {
-    Dataset<Row> mapped = mapping.apply(set.changes().orElseThrow());
+      Dataset<Row> current) {
+    StructType target = current.schema();
+    Dataset<Row> changes = set.changes().orElseThrow();
+    Dataset<Row> mapped = withTargetDeletes(set.mapped() ? changes : mapping.apply(changes), set.targetDeletes(), table.keys());
     StructType data = new StructType(java.util.Arrays.stream(mapped.schema().fields())
         .filter(f -> !f.name().equals(Changes.CHANGE)).toArray(StructField[]::new));
     SchemaDrift drift = SchemaDrift.check(table.name(), data, target, table.sync().schema());
@@ -66,12 +72,40 @@ public record BatchChanges(
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<Column> figures = figures(table.keys(), target);
     Row stats = aligned.agg(figures.get(0), figures.subList(1, figures.size()).toArray(Column[]::new)).head();
+    if (set.rereads() && drift.added().isEmpty()) { // a new column changes every row: nothing to drop then
+      // Only the target's files whose key range meets the changes' are read (Delta skips the rest).
+      Dataset<Row> candidates = current.as("t").where(keyBounds(table.keys(), target, stats));
+      List<StructField> compared = java.util.Arrays.stream(target.fields())
+          .filter(f -> !drift.missing().contains(f.name())).toList();
+      Dataset<Row> real = Changes.withoutNoOps(aligned, candidates, table.keys(), compared)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      stats = real.agg(figures.get(0), figures.subList(1, figures.size()).toArray(Column[]::new)).head();
+      aligned.unpersist(false);
+      aligned = real;
+    }
     Optional<Column> scope = set.recompute().map(r -> scopePredicate(spark, mapping, r));
     long total = stats.getLong(0) + stats.getLong(1);
     int partitions = (int) Math.max(1, Math.min(aligned.rdd().getNumPartitions(),
         (total + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
     return new BatchChanges(aligned.coalesce(partitions), aligned, stats.getLong(0), stats.getLong(1), drift,
         keyBounds(table.keys(), target, stats), scope);
+  }
+
+  /**
+   * The mapped changes plus deletes given by target key, except deletes of a key that the changes
+   * also carry (a reader that read the source twice, unpinned, may see a key go and come back).
+   */
+  static Dataset<Row> withTargetDeletes(Dataset<Row> mapped, Optional<Dataset<Row>> deletes, List<String> keys) {
+    if (deletes.isEmpty()) {
+      return mapped;
+    }
+    Dataset<Row> keyed = deletes.get().select(Changes.columns(keys));
+    Column same = lit(true);
+    for (String k : keys) {
+      same = same.and(keyed.col(Changes.quote(k)).eqNullSafe(mapped.col(Changes.quote(k))));
+    }
+    Dataset<Row> onlyDeleted = keyed.join(mapped, same, "left_anti").withColumn(Changes.CHANGE, lit(Changes.DELETE));
+    return mapped.unionByName(onlyDeleted, true);
   }
 
   /** The target's columns in its order and types (null where the changes lack one), then new ones. */

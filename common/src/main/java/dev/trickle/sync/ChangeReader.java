@@ -7,7 +7,7 @@ import dev.trickle.TrickleException;
  * {@code sync.mode}. A reader neither writes nor maps columns; it returns the changes in source
  * column names (see {@link Changes}) and the position the next batch starts from.
  */
-public interface ChangeReader {
+public interface ChangeReader extends AutoCloseable {
   /** The mode's name as configured ("delta-cdf"). */
   String mode();
 
@@ -25,6 +25,10 @@ public interface ChangeReader {
     return TrickleException.runFailed("Cannot read the changes of table " + table + " (" + mode() + "): "
         + rootMessage(e) + ". Check that the source is reachable and run sync again; nothing was applied.", e);
   }
+
+  /** Releases what the read holds (a source snapshot, cached rows): call after the batch is applied. */
+  @Override
+  default void close() {}
 
   static String rootMessage(Throwable e) {
     Throwable root = e;

@@ -86,6 +86,33 @@ public final class Changes {
     return latestPerKey(clean, keys, List.of(col(position).desc(), upsertFirst(), tieBreak.asc())).drop(position);
   }
 
+  /**
+   * Drops what would change nothing: upserts equal to the target's row of their key (every column
+   * in {@code compared}, null-safe; maps by their JSON), and deletes of keys the target lacks.
+   */
+  public static Dataset<Row> withoutNoOps(Dataset<Row> changes, Dataset<Row> target, List<String> keys,
+      List<org.apache.spark.sql.types.StructField> compared) {
+    Dataset<Row> c = changes.as("c");
+    Dataset<Row> t = target.as("cur");
+    Column sameRow = lit(true);
+    for (org.apache.spark.sql.types.StructField f : compared) {
+      Column left = col("c." + quote(f.name()));
+      Column right = col("cur." + quote(f.name()));
+      if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
+        left = to_json(left);
+        right = to_json(right);
+      }
+      sameRow = sameRow.and(left.eqNullSafe(right));
+    }
+    Column sameKey = lit(true);
+    for (String k : keys) {
+      sameKey = sameKey.and(col("c." + quote(k)).eqNullSafe(col("cur." + quote(k))));
+    }
+    Dataset<Row> upserts = c.where(col("c." + CHANGE).equalTo(UPSERT)).join(t, sameKey.and(sameRow), "left_anti");
+    Dataset<Row> deletes = c.where(col("c." + CHANGE).equalTo(DELETE)).join(t, sameKey, "left_semi");
+    return upserts.unionByName(deletes);
+  }
+
   static Column[] columns(List<String> names) {
     return names.stream().map(n -> col(quote(n))).toArray(Column[]::new);
   }

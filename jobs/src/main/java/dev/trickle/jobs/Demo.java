@@ -1,6 +1,10 @@
 package dev.trickle.jobs;
 
 import dev.trickle.ExitCode;
+import dev.trickle.TrickleException;
+import dev.trickle.config.SyncMode;
+import dev.trickle.demo.DemoCdc;
+import dev.trickle.demo.DemoChanges;
 import dev.trickle.config.ConfigLoader;
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
@@ -49,6 +53,11 @@ public final class Demo {
   private Path configFile;
   private SparkSession spark;
   private JobRunner.Outcome load;
+  private JobRunner.Outcome sync;
+  private JobRunner.Outcome tampered;
+  private final List<JobRunner.Outcome> reconciles = new ArrayList<>();
+  /** The table the demo damages on purpose: a file source, so it can be reconciled after the demo. */
+  static final String TAMPERED = "events";
 
   public Demo(Path workdir, int rows, Map<String, String> env, Console console) {
     this.workdir = workdir.toAbsolutePath().normalize();
@@ -66,8 +75,15 @@ public final class Demo {
         new Step("write the pipeline config demo.conf", Demo::writeConfig),
         new Step("write a Hive-partitioned Parquet folder (events)", Demo::writeParquet),
         new Step("write an Iceberg table (inventory.stock)", Demo::writeIceberg),
+        new Step("write a Delta table with its change data feed on (products)", Demo::writeDelta),
         new Step("load every table into Delta", Demo::loadAll),
-        new Step("show what was loaded", Demo::summarise));
+        new Step("show what was loaded", Demo::summarise),
+        new Step("reconcile every table with its source", d -> d.reconcileAll("after the load")),
+        new Step("change every source", Demo::changeSources),
+        new Step("sync: one incremental batch per table", Demo::syncAll),
+        new Step("reconcile every table again", d -> d.reconcileAll("after the sync")),
+        new Step("tamper with the events target on purpose, and reconcile it", Demo::tamperAndReconcile),
+        new Step("what to run next", Demo::whatNext));
   }
 
   /** Runs every step, then {@code whileUp} (with the database still running), then stops the database. */
@@ -82,7 +98,7 @@ public final class Demo {
         console.info(String.format(Locale.ROOT, "demo [%d/%d] done in %.1fs", i + 1, steps.size(), (System.nanoTime() - start) / 1e9));
       }
       whileUp.run();
-      return load == null ? ExitCode.OK : load.exit();
+      return ExitCode.OK;
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -99,8 +115,26 @@ public final class Demo {
     return configFile;
   }
 
+  /** The pipeline demo.conf holds (after the step that writes it). */
+  public TrickleConfig config() {
+    return config;
+  }
+
   public JobRunner.Outcome loadOutcome() {
     return load;
+  }
+
+  public JobRunner.Outcome syncOutcome() {
+    return sync;
+  }
+
+  /** The reconciles after the load and after the sync. */
+  public List<JobRunner.Outcome> reconcileOutcomes() {
+    return List.copyOf(reconciles);
+  }
+
+  public JobRunner.Outcome tamperedOutcome() {
+    return tampered;
   }
 
   private void prepareWorkdir() throws IOException {
@@ -134,8 +168,88 @@ public final class Demo {
     DemoShop.writeIceberg(spark, "lake_ice", rows);
   }
 
+  private void writeDelta() {
+    DemoShop.writeProducts(spark, workdir.resolve("sources/delta/products"));
+  }
+
   private void loadAll() {
-    load = new JobRunner(config, console, Map.of()).run(new LoadJob(), Optional.empty());
+    load = expect(new JobRunner(config, console, Map.of()).run(new LoadJob(), Optional.empty()), ExitCode.OK, "load");
+  }
+
+  private void reconcileAll(String when) {
+    JobRunner.Outcome outcome = expect(reconcile(Optional.empty()), ExitCode.OK, "reconcile " + when);
+    reconciles.add(outcome);
+    console.info("All " + outcome.tables().size() + " tables MATCH their sources " + when + " (run " + outcome.runId() + ").");
+  }
+
+  private JobRunner.Outcome reconcile(Optional<String> table) {
+    return new JobRunner(config, console, Map.of()).run(new ReconcileJob(), table);
+  }
+
+  /** Every table's source changes; PostgreSQL's changes are also written out as Debezium events for the cdc tables. */
+  private void changeSources() {
+    List<String> cdcTables = config.tables().values().stream().filter(t -> t.sync().mode() == SyncMode.CDC)
+        .map(TableConfig::name).toList();
+    for (String name : cdcTables) {
+      DemoCdc.capture(postgres, config.tables().get(name).source().table().orElseThrow());
+    }
+    console.info("  " + DemoChanges.changeShop(postgres));
+    for (String name : cdcTables) {
+      TableConfig table = config.tables().get(name);
+      Path file = Path.of(table.sync().cdcPath().orElseThrow()).resolve("events-0001.json");
+      int events = DemoCdc.export(postgres, table.source().table().orElseThrow(), file);
+      console.info("  Debezium events for " + name + " (sync.mode = cdc): " + events + " in " + file
+          + " (written by a trigger in PostgreSQL, so they describe exactly the changes above)");
+    }
+    console.info("  " + DemoChanges.changeStock(spark, "lake_ice"));
+    console.info("  " + DemoChanges.changeEvents(spark, workdir.resolve("sources/parquet/events"), rows));
+    console.info("  " + DemoChanges.changeProducts(spark, workdir.resolve("sources/delta/products")));
+  }
+
+  private void syncAll() {
+    sync = expect(new JobRunner(config, console, Map.of()).run(new SyncJob(), Optional.empty()), ExitCode.OK, "sync");
+    console.info("Each line above is one batch: its mode, the rows it inserted, updated and deleted, and the target's "
+        + "new Delta version. The batches are in sync_batches.");
+  }
+
+  private void tamperAndReconcile() {
+    TableConfig events = config.tables().get(TAMPERED);
+    List<String> statements = DemoTamper.statements(spark, events);
+    console.info("Changing the target " + events.target().describe() + " behind trickle's back:");
+    statements.forEach(sql -> console.info("  " + sql));
+    DemoTamper.apply(spark, statements);
+    tampered = expect(reconcile(Optional.of(TAMPERED)), ExitCode.DIFFERENCES, "reconcile of the tampered table");
+    console.info("That MISMATCH is expected (the demo made it). Its diff rows in recon_diffs:");
+    DemoTamper.diffLines(spark, config, tampered.runId(), TAMPERED).forEach(console::info);
+    console.info("Query them yourself:");
+    console.info("  scripts/trickle sql -c " + relative(configFile) + " -e \""
+        + DemoTamper.diffQuery(tampered.runId(), TAMPERED) + "\"");
+    console.info("or open the notebooks in notebooks/ on the recon tables under " + config.reconDir() + ".");
+  }
+
+  private void whatNext() {
+    String conf = relative(configFile);
+    console.info("The demo is done. Its outcome: load OK, reconcile MATCH, sync OK, reconcile MATCH, and the "
+        + "deliberate MISMATCH on " + TAMPERED + " (so it exits 0).");
+    console.info("Everything stays under " + workdir + ". Try:");
+    console.info("  scripts/trickle status -c " + conf);
+    console.info("  scripts/trickle sql -c " + conf + " -e \"SELECT table_name, batch_id, mode, rows_inserted, "
+        + "rows_updated, rows_deleted, target_version FROM sync_batches\"");
+    console.info("  scripts/trickle sql -c " + conf + " -e \"SELECT table_name, verdict, source_rows, missing_rows, "
+        + "extra_rows, changed_rows FROM recon_runs ORDER BY started_at\"");
+    console.info("  scripts/trickle reconcile -c " + conf + " --table " + TAMPERED + "   (file sources work without the demo running)");
+    console.info("PostgreSQL stops now; for commands on its tables (reconcile, sync, plan), run the demo with "
+        + "--keep-running and use -c " + conf + " meanwhile.");
+  }
+
+  /** The outcome, if its exit code is the expected one; otherwise the demo stops there. */
+  private static JobRunner.Outcome expect(JobRunner.Outcome outcome, ExitCode expected, String what) {
+    if (outcome.exit() != expected) {
+      throw new TrickleException(outcome.exit() == ExitCode.OK ? ExitCode.RUN_FAILED : outcome.exit(),
+          "Cannot finish the demo: " + what + " ended with exit " + outcome.exit().code() + " where "
+              + expected.code() + " was expected (run " + outcome.runId() + "). See the lines above.");
+    }
+    return outcome;
   }
 
   private void summarise() {
@@ -152,8 +266,6 @@ public final class Demo {
     console.info("Ledgers (runs, loads, load_chunks, source_files) are under " + config.stateDir() + ". Query everything with:");
     console.info("  scripts/trickle sql -c " + conf + " -e \"SELECT status, count(*), sum(amount) FROM orders GROUP BY status\"");
     console.info("  scripts/trickle sql -c " + conf + " -e \"SELECT table_name, chunk_id, rows, predicate FROM load_chunks WHERE status = 'DONE'\"");
-    console.info("The sources stay in " + workdir.resolve("sources") + "; PostgreSQL stops now. To run commands against it (plan, "
-        + "load --restart), start the demo with --keep-running and use -c " + conf + ".");
   }
 
   private String relative(Path path) {

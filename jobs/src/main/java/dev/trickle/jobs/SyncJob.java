@@ -30,6 +30,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -57,7 +59,6 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
 
   @Override
   public Prepared prepare(JobContext context, TableConfig table) {
-    ChangeReaders.checkAvailable(table);
     SparkSession spark = context.spark();
     String path = DeltaTargets.location(spark, table.target());
     if (!DeltaTargets.exists(spark, path)) {
@@ -77,6 +78,7 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     } else {
       StructType source = Sources.open(spark, context.config(), table).schema();
       ColumnMapping.check(table, source, Optional.empty());
+      ChangeReaders.check(table, source);
       if (List.of(source.fieldNames()).contains(Changes.CHANGE)) {
         throw TrickleException.badInput("Cannot sync table " + table.name() + ": its source has a column named "
             + Changes.CHANGE + ", which sync uses itself. Exclude or rename it (columns.exclude, columns.rename).");
@@ -101,27 +103,29 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     step(context, table, "settle an interrupted batch", history::recover);
     long batchId = history.nextBatchId();
     SyncStart start = step(context, table, "find where batch " + batchId + " starts", () -> history.start(batchId));
-    StructType targetSchema = DeltaTable.forPath(spark, prepared.targetPath()).toDF().schema();
-    ChangeReader reader = ChangeReaders.open(spark, context.config(), table, targetSchema);
-    ChangeSet changes = step(context, table, "read the changes (" + reader.mode() + ")", () -> guarded(reader, table, () -> reader.read(start)));
-    BatchRun batch = new BatchRun(context, table, ledgers, target, reader.mode(), start, changes);
-    if (!changes.moved()) {
-      return step(context, table, "record a no-op batch", batch::unchanged);
-    }
-    if (changes.changes().isEmpty()) {
-      return step(context, table, "record a no-op batch", batch::nothingToApply);
-    }
-    try (BatchChanges mapped = step(context, table, "map and check the changes", () -> guarded(reader, table,
-        () -> BatchChanges.prepare(spark, table, Sources.mapping(context.config(), table), changes, targetSchema)))) {
-      if (mapped.isEmpty()) {
+    Dataset<Row> current = DeltaTable.forPath(spark, prepared.targetPath()).toDF();
+    StructType targetSchema = current.schema();
+    try (ChangeReader reader = ChangeReaders.open(spark, context.config(), table, targetSchema, prepared.targetPath())) {
+      ChangeSet changes = step(context, table, "read the changes (" + reader.mode() + ")", () -> guarded(reader, table, () -> reader.read(start)));
+      BatchRun batch = new BatchRun(context, table, ledgers, target, reader.mode(), start, changes);
+      if (!changes.moved()) {
+        return step(context, table, "record a no-op batch", batch::unchanged);
+      }
+      if (changes.changes().isEmpty()) {
         return step(context, table, "record a no-op batch", batch::nothingToApply);
       }
-      step(context, table, "record batch " + batchId, batch::begin);
-      Optional<DeltaCommits.Commit> commit = step(context, table, "apply batch " + batchId + " (MERGE)",
-          () -> MergeApply.apply(spark, prepared.targetPath(), new MergeApply.Merge(mapped.rows(), Changes.CHANGE,
-              table.keys(), mapped.keyBounds(), mapped.scope(), mapped.drift().added()),
-              new MergeApply.Txn(SyncHistory.appId(table.name()), batchId)));
-      return step(context, table, "finish batch " + batchId, () -> batch.applied(commit, mapped.drift()));
+      try (BatchChanges mapped = step(context, table, "map and check the changes", () -> guarded(reader, table,
+          () -> BatchChanges.prepare(spark, table, Sources.mapping(context.config(), table), changes, current)))) {
+        if (mapped.isEmpty()) {
+          return step(context, table, "record a no-op batch", batch::nothingToApply);
+        }
+        step(context, table, "record batch " + batchId, batch::begin);
+        Optional<DeltaCommits.Commit> commit = step(context, table, "apply batch " + batchId + " (MERGE)",
+            () -> MergeApply.apply(spark, prepared.targetPath(), new MergeApply.Merge(mapped.rows(), Changes.CHANGE,
+                table.keys(), mapped.keyBounds(), mapped.scope(), mapped.drift().added()),
+                new MergeApply.Txn(SyncHistory.appId(table.name()), batchId)));
+        return step(context, table, "finish batch " + batchId, () -> batch.applied(commit, mapped.drift()));
+      }
     }
   }
 

@@ -5,21 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trickle.testing.SharedSpark;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shipped artifact on a real Spark standalone cluster: scripts/local-cluster.sh starts a master
  * and two workers from the Maven jars, and scripts/trickle submits the shaded jar with --master.
  * Executors must find the delta and iceberg data sources inside the shaded jar.
  */
+@ExtendWith(SharedSpark.class)
 class ClusterIT {
   /** Under target/, not a JUnit temp dir: SPARK_HOME/jars is a folder of symlinks into ~/.m2. */
   static final Path dir = Path.of("target", "cluster-it").toAbsolutePath();
@@ -42,29 +48,67 @@ class ClusterIT {
     ScriptRun.of(Map.of(), 60, "scripts/local-cluster.sh", "stop", "--dir", dir.resolve("cluster").toString());
   }
 
+  /**
+   * load, sync and reconcile of a Parquet folder, each a spark-submit of the shaded jar to the
+   * cluster. This JVM's own local Spark only writes and changes the source and reads the results.
+   */
   @Test
-  void shadedJarWritesDeltaAndReadsIcebergOnExecutors() throws Exception {
+  void loadSyncAndReconcileRunOnTheCluster(SparkSession spark) throws Exception {
+    String source = dir.resolve("src/items").toString();
+    spark.range(0, 1000).selectExpr("id", "CAST(id % 7 AS int) AS g", "concat('item ', id) AS label")
+        .repartition(2).write().parquet(source);
     Path conf = Files.writeString(dir.resolve("cluster.conf"), """
         trickle {
           warehouse = "%1$s/lake"
-          sources { ice { type = iceberg, warehouse = "%1$s/ice" } }
-          tables { t { source { ref = ice, table = "db.t" }, keys = [id] } }
+          sources { drops { type = parquet, path = "%1$s/src" } }
+          tables { items { source { ref = drops, path = items }, keys = [id] } }
         }
         """.formatted(dir));
-    String delta = dir.resolve("d").toString();
-    submit(conf, "CREATE TABLE delta.`" + delta + "` USING delta AS SELECT id, id % 7 AS g FROM range(1000)");
-    submit(conf, "CREATE TABLE ice.db.t USING iceberg AS SELECT * FROM delta.`" + delta + "`");
-    JsonNode result = submit(conf, "SELECT count(*) AS n, sum(g) AS s FROM ice.db.t");
-    assertEquals(1000, result.get("rows").get(0).get(0).asLong());
-    assertEquals(2997, result.get("rows").get(0).get(1).asLong());
+
+    JsonNode load = submit(conf, 0, "load");
+    assertEquals(1000, table(load).get("rows").asLong(), load.toString());
+
+    // One removed file (its rows are deleted) and a new file (10 inserts); chosen before the new file exists.
+    Path removed = firstDataFile(Path.of(source));
+    long removedRows = spark.read().parquet(removed.toString()).count();
+    spark.range(1000, 1010).selectExpr("id", "CAST(-1 AS int) AS g", "'new' AS label")
+        .coalesce(1).write().mode("append").parquet(source);
+    Files.delete(removed);
+    Files.deleteIfExists(removed.resolveSibling("." + removed.getFileName() + ".crc"));
+
+    JsonNode sync = table(submit(conf, 0, "sync"));
+    assertEquals("parquet-files", sync.get("mode").asText(), sync.toString());
+    assertEquals("DONE", sync.get("status").asText(), sync.toString());
+    Dataset<Row> expected = spark.read().parquet(source);
+    Dataset<Row> target = spark.read().format("delta").load(dir.resolve("lake/items").toString());
+    assertEquals(1010 - removedRows, expected.count());
+    assertEquals(10, sync.get("rows_inserted").asLong(), sync.toString());
+    assertEquals(removedRows, sync.get("rows_deleted").asLong(), sync.toString());
+    assertEquals(0, expected.exceptAll(target.select("id", "g", "label")).count(), "target holds every source row");
+    assertEquals(0, target.select("id", "g", "label").exceptAll(expected).count(), "target holds nothing else");
+
+    JsonNode reconcile = table(submit(conf, 0, "reconcile"));
+    assertEquals("MATCH", reconcile.get("verdict").asText(), reconcile.toString());
+    assertEquals(expected.count(), reconcile.get("target_rows").asLong());
     assertTrue(executorsRanOnBothWorkers(), "every worker launched executors for the applications");
   }
 
-  private static JsonNode submit(Path conf, String sql) throws Exception {
+  private static JsonNode submit(Path conf, int exit, String command) throws Exception {
     ScriptRun run = ScriptRun.of(Map.of("TRICKLE_SUBMIT_ARGS", "--conf spark.executor.memory=512m"), 600,
-        "scripts/trickle", "sql", "-c", conf.toString(), "--master", master, "--json", "-e", sql);
-    assertEquals(0, run.exitCode(), run.toString());
+        "scripts/trickle", command, "-c", conf.toString(), "--master", master, "--json");
+    assertEquals(exit, run.exitCode(), run.toString());
     return new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+  }
+
+  private static JsonNode table(JsonNode summary) {
+    return summary.get("tables").get(0);
+  }
+
+  /** The first of the folder's data files, in name order. */
+  private static Path firstDataFile(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().findFirst().orElseThrow();
+    }
   }
 
   private static boolean executorsRanOnBothWorkers() throws IOException {

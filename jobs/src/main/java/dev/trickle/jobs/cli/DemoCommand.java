@@ -14,10 +14,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** The embedded demo: PostgreSQL, Parquet and Iceberg sources loaded into Delta, nothing to install. */
+/** The embedded demo: load, reconcile, change, sync, reconcile and a deliberate mismatch, nothing to install. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run trickle end to end on an embedded PostgreSQL and sample Parquet and Iceberg sources,",
-        "loading everything into Delta under the work dir, and print where the tables are.",
+    description = {"Run trickle end to end on an embedded PostgreSQL and sample Parquet, Iceberg and Delta sources:",
+        "load everything into Delta under the work dir, reconcile, change every source, sync, reconcile",
+        "again, then damage one target on purpose and show the MISMATCH reconcile finds. Exits 0 when",
+        "every step did what the demo expects (the MISMATCH included).",
         "Example: trickle demo --workdir /tmp/trickle-demo --rows 5000"})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -30,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Orders in the sample shop; the other tables scale with it (default: ${DEFAULT-VALUE}).")
   int rows;
 
-  @Option(names = "--keep-running", description = "Keep PostgreSQL running after loading, until Enter is pressed.")
+  @Option(names = "--keep-running", description = "Keep PostgreSQL running after the last step, until Enter is pressed.")
   boolean keepRunning;
 
   @Override
@@ -45,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
       return demo.run(() -> {
         if (keepRunning) {
           console.info("PostgreSQL keeps running. In another terminal, try:");
+          console.info("  scripts/trickle reconcile -c " + demo.configFile());
           console.info("  scripts/trickle plan -c " + demo.configFile() + " --table orders");
-          console.info("  scripts/trickle load -c " + demo.configFile() + " --table orders --restart");
           console.info("Press Enter to stop it.");
           waitForEnter();
         }
