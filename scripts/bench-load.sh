@@ -4,7 +4,7 @@
 #   2. trickle load PostgreSQL -> Delta vs COPY (SELECT ...) TO STDOUT (FORMAT binary) into a
 #      null sink, in rows/s                                                        (goal >= 0.8x)
 # Usage: scripts/bench-load.sh [PARQUET_ROWS (5000000)] [PG_ROWS (5000000)]
-# Work files go to bench-work/ (deleted first). Record the figures in docs/BENCHMARKS.md.
+# Work files go to bench-work/load/ (deleted first). Record the figures in docs/BENCHMARKS.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/trickle" --version >/dev/null # builds the jar when needed
@@ -12,4 +12,4 @@ SPARK_CP="$(cat "$ROOT/jobs/target/spark-classpath-provided.txt"):$(cat "$ROOT/j
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
 exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$ROOT/jobs/target/trickle.jar:$SPARK_CP" dev.trickle.jobs.bench.LoadBench \
-  "$ROOT/bench-work" "${1:-5000000}" "${2:-5000000}"
+  "$ROOT/bench-work/load" "${1:-5000000}" "${2:-5000000}"

@@ -2,7 +2,7 @@
 # Reconcile against the scan limit, side by side in one run (docs/BENCHMARKS.md keeps the figures):
 #   scripts/bench-recon.sh [ROWS] [PG_ROWS] [WORK_DIR]
 # ROWS (default 10,000,000): a Parquet source and two Delta copies (identical; 0.03% differing:
-# changed, missing and extra rows) are generated once under WORK_DIR (default bench-work/) and
+# changed, missing and extra rows) are generated once under WORK_DIR (default bench-work/recon/) and
 # reused. The scan limit is one pass over each side computing a count and a hash sum of all
 # columns; reconcile, exceptAll both ways and a full outer join are timed against it, and every
 # method's differing keys are checked against the injected ones. PG_ROWS (default 2,000,000; 0
@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${1:-10000000}"
 PG_ROWS="${2:-2000000}"
-WORK="${3:-$ROOT/bench-work}"
+WORK="${3:-$ROOT/bench-work/recon}"
 
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
 CP="$ROOT/jobs/target/test-classes:$ROOT/jobs/target/trickle.jar"

@@ -53,18 +53,26 @@ public final class SparkSessions {
     return out;
   }
 
+  /**
+   * Iceberg reads a table by path through its "default_iceberg" catalog, a Hive catalog unless
+   * told otherwise (and Hive is not on the classpath). As a Hadoop catalog it loads paths with
+   * HadoopTables; its warehouse is never written to. The catalog class must be set too, or
+   * Iceberg sets the whole catalog up as Hive on first use (and keeps it for the session).
+   */
+  public static Map<String, String> icebergByPathCatalog() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog");
+    out.put("spark.sql.catalog.default_iceberg.type", "hadoop");
+    out.put("spark.sql.catalog.default_iceberg.warehouse",
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "trickle-iceberg-by-path").toUri().toString());
+    return out;
+  }
+
   /** Settings that may be set on a running session: Iceberg catalogs per source, user conf. */
   public static Map<String, String> runtimeSettings(TrickleConfig config) {
     Map<String, String> out = new LinkedHashMap<>();
     if (config.sources().values().stream().anyMatch(s -> s.kind() == SourceKind.ICEBERG)) {
-      // Iceberg reads a table by path through its "default_iceberg" catalog, a Hive catalog unless
-      // told otherwise (and Hive is not on the classpath). As a Hadoop catalog it loads paths with
-      // HadoopTables; its warehouse is never written to. The catalog class must be set too, or
-      // Iceberg sets the whole catalog up as Hive on first use.
-      out.put("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog");
-      out.put("spark.sql.catalog.default_iceberg.type", "hadoop");
-      out.put("spark.sql.catalog.default_iceberg.warehouse",
-          java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "trickle-iceberg-by-path").toUri().toString());
+      out.putAll(icebergByPathCatalog());
     }
     for (SourceConfig source : config.sources().values()) {
       if (source.kind() == SourceKind.ICEBERG && source.warehouse().isPresent()) {

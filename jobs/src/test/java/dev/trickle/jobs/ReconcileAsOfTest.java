@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -40,9 +41,9 @@ class ReconcileAsOfTest {
       """;
 
   private static void loaded(SparkSession spark, Path dir, SourcePosition position, long targetVersion) {
-    new LoadLedger(spark, dir.resolve("lake/_trickle/state").toString()).loads().append(List.of(RowFactory.create(
-        "events", "load-1", "DONE", position.toJson(), 1, 20L, targetVersion,
-        Timestamp.from(Instant.now().minusSeconds(60)), Timestamp.from(Instant.now().minusSeconds(30)))));
+    LoadLedger loads = new LoadLedger(spark, dir.resolve("lake/_trickle/state").toString());
+    loads.started("events", "load-1", "run-1", position, 1, Instant.now().minusSeconds(60), Optional.empty(), null);
+    loads.finished("events", "load-1", "run-1", "DONE", 20L, targetVersion, null);
   }
 
   private static JsonNode reconcile(Path config, int expectedExit) throws Exception {

@@ -95,27 +95,28 @@ class LoadFileSourcesTest {
 
   @Test
   void icebergTableChunksByIdentityPartitionAndKeyRanges(SparkSession spark, @TempDir Path dir) throws Exception {
-    Path file = config(dir, "lake_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }",
-        "source { ref = lake_ice, table = \"shop.events\" }");
+    // A catalog name no other test uses: Spark keeps a catalog it has set up for the session's life.
+    Path file = config(dir, "files_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }",
+        "source { ref = files_ice, table = \"shop.events\" }");
     CliRun validate = CliRun.of("validate", "-c", file.toString());
     assertEquals(0, validate.exitCode(), validate.toString());
-    spark.conf().set("spark.sql.catalog.lake_ice", "org.apache.iceberg.spark.SparkCatalog");
-    spark.conf().set("spark.sql.catalog.lake_ice.type", "hadoop");
-    spark.conf().set("spark.sql.catalog.lake_ice.warehouse", dir.resolve("ice").toString());
-    sample(spark).writeTo("lake_ice.shop.events").partitionedBy(col("part")).create();
+    spark.conf().set("spark.sql.catalog.files_ice", "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set("spark.sql.catalog.files_ice.type", "hadoop");
+    spark.conf().set("spark.sql.catalog.files_ice.warehouse", dir.resolve("ice").toString());
+    sample(spark).writeTo("files_ice.shop.events").partitionedBy(col("part")).create();
 
     CliRun run = CliRun.of("load", "-c", file.toString());
     assertEquals(0, run.exitCode(), run.toString());
-    assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
+    assertSameRows(spark.table("files_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake/t").toString()));
     assertTrue(predicates(spark, dir).size() > 2, predicates(spark, dir).toString());
 
     // The same table read by its folder, without the catalog.
     Path byPath = Files.writeString(dir.resolve("by-path.conf"), Files.readString(file)
-        .replace("source { ref = lake_ice, table = \"shop.events\" }", "source { ref = lake_ice, path = \"" + dir.resolve("ice/shop/events") + "\" }")
-        .replace("lake_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }", "lake_ice { type = iceberg }")
+        .replace("source { ref = files_ice, table = \"shop.events\" }", "source { ref = files_ice, path = \"" + dir.resolve("ice/shop/events") + "\" }")
+        .replace("files_ice { type = iceberg, warehouse = \"" + dir.resolve("ice") + "\" }", "files_ice { type = iceberg }")
         .replace(dir + "/lake", dir + "/lake2"));
     CliRun path = CliRun.of("load", "-c", byPath.toString());
     assertEquals(0, path.exitCode(), path.toString());
-    assertSameRows(spark.table("lake_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake2/t").toString()));
+    assertSameRows(spark.table("files_ice.shop.events"), spark.read().format("delta").load(dir.resolve("lake2/t").toString()));
   }
 }

@@ -22,15 +22,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -92,13 +91,9 @@ final class SyncFixture {
 
   /** A DONE loads row, as the load job writes it. */
   void recordLoad(TrickleConfig config, TableConfig table, String loadId, SourcePosition position) {
-    Timestamp now = Timestamp.from(Instant.now());
-    // By column name: the loads ledger grows columns (they stay null here).
-    Map<String, Object> values = Map.of("table_name", table.name(), "load_id", loadId, "status", "DONE",
-        "source_position", position.toJson(), "chunks", 1, "rows", 0L, "target_version", 0L, "started_at", now,
-        "finished_at", now);
-    Object[] row = java.util.Arrays.stream(LoadLedger.LOADS_SCHEMA.fieldNames()).map(values::get).toArray();
-    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create(row)));
+    LoadLedger loads = new LoadLedger(spark, config.stateDir());
+    loads.started(table.name(), loadId, "run-" + loadId, position, 1, Instant.now(), Optional.empty(), null);
+    loads.finished(table.name(), loadId, "run-" + loadId, "DONE", 0L, 0L, null);
   }
 
   CliRun cli(String... args) {
