@@ -72,9 +72,13 @@ final class DiffChanges implements ChangeReader {
     Dataset<Row> s = keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
     Dataset<Row> t = keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
     Dataset<Row> differences = keep(HashDiff.differences(s, t, plan, rules));
+    // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
+    // comparison (which Spark and Delta would analyse again at every step).
+    Dataset<Row> upserts = changes(s, differences, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
+    Dataset<Row> deletes = deletes(t, differences, plan, rules, table.keys()).localCheckpoint(true);
     String note = spoilt + " of " + buckets + " bucket(s) differed";
-    return ChangeSet.of(changes(s, differences, plan, rules, List.of(sourceRows.columns())), snapshot.position())
-        .withTargetDeletes(deletes(t, differences, plan, rules, table.keys()))
+    return ChangeSet.of(upserts, snapshot.position())
+        .withTargetDeletes(deletes)
         .alreadyMapped()
         .withNote(note);
   }

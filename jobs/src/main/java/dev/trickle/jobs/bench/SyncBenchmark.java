@@ -12,16 +12,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -95,17 +93,11 @@ public final class SyncBenchmark {
     long version = DeltaTable.forPath(spark, source).history(1).head().getLong(0);
     spark.read().format("delta").option("versionAsOf", version).load(source).write().format("delta").mode("overwrite")
         .option("delta.enableDeletionVectors", "true").option("delta.enableChangeDataFeed", "true").save(target);
-    Timestamp now = Timestamp.from(Instant.now());
     SourcePosition position = SourcePosition.of("delta").with(SourcePosition.VERSION, version).with(SourcePosition.TAKEN_AT, Instant.now());
-    new LoadLedger(spark, config.stateDir()).loads().append(List.of(RowFactory.create(loadsRow(table, position, now))));
-  }
-
-  /** A DONE loads row, by column name (the ledger has more columns, left null). */
-  private static Object[] loadsRow(String table, SourcePosition position, Timestamp now) {
-    Map<String, Object> values = Map.of("table_name", table, "load_id", UUID.randomUUID().toString(), "status", "DONE",
-        "source_position", position.toJson(), "chunks", 1, "rows", 0L, "target_version", 0L, "started_at", now,
-        "finished_at", now);
-    return java.util.Arrays.stream(LoadLedger.LOADS_SCHEMA.fieldNames()).map(values::get).toArray();
+    LoadLedger loads = new LoadLedger(spark, config.stateDir());
+    String loadId = UUID.randomUUID().toString();
+    loads.started(table, loadId, "bench-" + loadId, position, 1, Instant.now(), Optional.empty(), target);
+    loads.finished(table, loadId, "bench-" + loadId, "DONE", 0L, 0L, null);
   }
 
   private static void sync(Path config, String table) {
