@@ -26,7 +26,6 @@ import org.apache.spark.storage.StorageLevel;
  * differing rows stay in Spark (persisted until {@link #close}) and are written from there.
  */
 public final class TableReconciler implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableReconciler.class);
   private final SparkSession spark;
   private final List<Dataset<Row>> persisted = new ArrayList<>();
 
@@ -166,10 +165,7 @@ public final class TableReconciler implements AutoCloseable {
   }
 
   private <T> T step(String table, String name, String description, Supplier<T> body) {
-    long start = System.nanoTime();
-    T out = SparkSteps.step(spark, "trickle-reconcile-" + table + "-" + name, "reconcile " + table + ": " + description, body);
-    LOG.info("reconcile {}: {} took {} ms", table, description, (System.nanoTime() - start) / 1_000_000);
-    return out;
+    return SparkSteps.step(spark, "trickle-reconcile-" + table + "-" + name, "reconcile " + table + ": " + description, body);
   }
 
   /** Drops what was persisted; call after the report is written. */

@@ -34,8 +34,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One incremental batch per table: settle a batch a crash interrupted, find where this one
@@ -149,14 +147,9 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     }
   }
 
-  /** A named step: its own Spark job description, and its duration in the log. */
+  /** A named step: its own Spark job description (and its duration in SparkSteps' DEBUG log). */
   private static <T> T step(JobContext context, TableConfig table, String what, Supplier<T> body) {
-    long start = System.nanoTime();
-    try {
-      return SparkSteps.step(context.spark(), "trickle-sync-" + table.name(), "sync " + table.name() + ": " + what, body);
-    } finally {
-      LOG.info("sync {}: {} took {} ms", table.name(), what, (System.nanoTime() - start) / 1_000_000);
-    }
+    return SparkSteps.step(context.spark(), "trickle-sync-" + table.name(), "sync " + table.name() + ": " + what, body);
   }
 
   private static void step(JobContext context, TableConfig table, String what, Runnable body) {
@@ -166,7 +159,6 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     });
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
 
   record Ledgers(SyncLedger batches, SourceFilesLedger files) {}
 
