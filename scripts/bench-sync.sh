@@ -13,10 +13,7 @@ DIR="${2:-$ROOT/bench-work/sync}"
 JAR="$ROOT/jobs/target/trickle.jar"
 CP_FILES=("$ROOT/jobs/target/spark-classpath-provided.txt" "$ROOT/jobs/target/spark-classpath-runtime.txt")
 
-if [[ ! -f "$JAR" || ! -f "${CP_FILES[0]}" || ! -f "${CP_FILES[1]}" || "${TRICKLE_REBUILD:-0}" == 1 ]]; then
-  echo "bench-sync: building..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
-fi
+"$ROOT/scripts/trickle" --version >/dev/null # builds the jar when sources changed
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
