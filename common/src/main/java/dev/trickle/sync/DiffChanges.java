@@ -14,13 +14,11 @@ import dev.trickle.recon.Side;
 import dev.trickle.source.ColumnMapping;
 import dev.trickle.source.Source;
 import dev.trickle.source.SourceSnapshot;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code sync.mode = diff}, for sources with no change tracking: the source (mapped exactly as a
@@ -37,7 +35,7 @@ final class DiffChanges implements ChangeReader {
   private final TableConfig table;
   private final ColumnMapping mapping;
   private final String targetPath;
-  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final HeldReads held = new HeldReads();
   private SourceSnapshot snapshot;
 
   DiffChanges(SparkSession spark, Source source, TableConfig table, ColumnMapping mapping, String targetPath) {
@@ -55,23 +53,23 @@ final class DiffChanges implements ChangeReader {
 
   @Override
   public ChangeSet read(SyncStart start) {
-    snapshot = source.snapshot();
+    snapshot = held.hold(source.snapshot());
     Dataset<Row> sourceRows = mapping.apply(snapshot.read());
     Dataset<Row> targetRows = spark.read().format("delta").load(targetPath);
     CompareRules rules = CompareRules.exact(table.keys());
     ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
     int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
 
-    Dataset<Row> mismatched = keep(BucketAggregates.mismatched(
+    Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
         HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),
         HashDiff.aggregates(targetRows, Side.TARGET, plan, rules, buckets)));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
       return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
     }
-    Dataset<Row> s = keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
-    Dataset<Row> t = keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
-    Dataset<Row> differences = keep(HashDiff.differences(s, t, plan, rules));
+    Dataset<Row> s = held.keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
+    Dataset<Row> t = held.keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
+    Dataset<Row> differences = held.keep(HashDiff.differences(s, t, plan, rules));
     // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
     // comparison (which Spark and Delta would analyse again at every step).
     Dataset<Row> upserts = changes(s, differences, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
@@ -105,20 +103,10 @@ final class DiffChanges implements ChangeReader {
     return Changes.columns(plan.keys().stream().map(ComparisonPlan.PlannedColumn::name).toList());
   }
 
-  private Dataset<Row> keep(Dataset<Row> rows) {
-    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
-    persisted.add(kept);
-    return kept;
-  }
-
   /** Drops what the comparison kept and ends the source snapshot. */
   @Override
   public void close() {
-    persisted.forEach(d -> d.unpersist(false));
-    persisted.clear();
-    if (snapshot != null) {
-      snapshot.close();
-      snapshot = null;
-    }
+    held.close();
+    snapshot = null;
   }
 }

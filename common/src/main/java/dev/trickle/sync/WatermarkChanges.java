@@ -20,7 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code sync.mode = watermark}: a JDBC table's rows whose watermark column is at or past the last
@@ -43,7 +42,7 @@ final class WatermarkChanges implements ChangeReader {
   private final TableConfig table;
   private final ColumnMapping mapping;
   private final String targetPath;
-  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final HeldReads held = new HeldReads();
   private SourceSnapshot snapshot;
 
   WatermarkChanges(SparkSession spark, JdbcSource source, TableConfig table, ColumnMapping mapping, String targetPath) {
@@ -64,7 +63,7 @@ final class WatermarkChanges implements ChangeReader {
     SyncConfig sync = table.sync();
     String column = table.columns().sourceName(sync.watermarkColumn().orElseThrow());
     WatermarkWindow.Kind kind = ChangeReaders.watermarkKind(table, source.schema());
-    snapshot = source.snapshot();
+    snapshot = held.hold(source.snapshot());
     Optional<String> from = start.position().get(SourcePosition.WATERMARK);
     String predicate = from.map(m -> WatermarkWindow.predicate(source.dialect(), source.dialect().quoteName(column), kind, m,
         sync.lookback())).orElse(source.dialect().all());
@@ -118,8 +117,7 @@ final class WatermarkChanges implements ChangeReader {
     }
     Dataset<Row> mappedKeys = mapping.apply(snapshot.read().select(narrow.toArray(Column[]::new)));
     Dataset<Row> targetKeys = spark.read().format("delta").load(targetPath).select(Changes.columns(keys));
-    Dataset<Row> oneSided = KeyScan.oneSided(mappedKeys, targetKeys, keys).persist(StorageLevel.MEMORY_AND_DISK());
-    persisted.add(oneSided);
+    Dataset<Row> oneSided = held.keep(KeyScan.oneSided(mappedKeys, targetKeys, keys));
     long deleted = 0;
     long sourceOnly = 0;
     for (Row r : oneSided.groupBy(KeyScan.ONLY).count().collectAsList()) {
@@ -138,11 +136,9 @@ final class WatermarkChanges implements ChangeReader {
     for (int i = 0; i < keys.size(); i++) {
       raw.add(col(RAW + i).as(sourceKeys.get(i)));
     }
-    Dataset<Row> missedKeys = oneSided.where(col(KeyScan.ONLY).equalTo(KeyScan.SOURCE_ONLY)).select(raw.toArray(Column[]::new))
+    Dataset<Row> missedKeys = held.keep(oneSided.where(col(KeyScan.ONLY).equalTo(KeyScan.SOURCE_ONLY)).select(raw.toArray(Column[]::new))
         .join(window.select(Changes.columns(sourceKeys)), scala.jdk.javaapi.CollectionConverters.asScala(sourceKeys).toSeq(),
-            "left_anti")
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    persisted.add(missedKeys);
+            "left_anti"));
     long missed = missedKeys.count();
     if (missed == 0) {
       return new KeyScanFound(deletes, deleted, 0, Optional.empty());
@@ -155,11 +151,7 @@ final class WatermarkChanges implements ChangeReader {
   /** Ends the snapshot's transaction and drops what the key scan kept. */
   @Override
   public void close() {
-    persisted.forEach(d -> d.unpersist(false));
-    persisted.clear();
-    if (snapshot != null) {
-      snapshot.close();
-      snapshot = null;
-    }
+    held.close();
+    snapshot = null;
   }
 }
