@@ -19,5 +19,5 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
 exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -XX:+UseParallelGC \
-  -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  -Dlog4j2.configurationFile="${TRICKLE_LOG_CONF:-$ROOT/conf/log4j2.properties}" \
   -cp "$JAR:$(cat "${CP_FILES[0]}"):$(cat "${CP_FILES[1]}")" dev.trickle.jobs.bench.SyncBenchmark "$ROWS" "$DIR"

@@ -49,12 +49,24 @@ public final class Differences {
   private Differences() {}
 
   /**
-   * The differing rows of {@code source} and {@code target}, both hashed with JSON rows. Rows are
-   * first matched on the narrow (key, row hash) projection; the canonical values and JSON are
-   * attached only to the left-over rows. Each side is read several times: callers persist them.
+   * The differing rows of {@code source} and {@code target}, both hashed with JSON rows: the
+   * {@link #leftover} of their narrow projection, then {@link #detailed} from the same rows. Each
+   * side is read several times: callers persist them.
    */
   public static Dataset<Row> between(Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan, CompareRules rules) {
-    List<String> keys = plan.keys().stream().map(PlannedColumn::name).toList();
+    Dataset<Row> leftover = leftover(source, target, plan);
+    return detailed(leftover, source, target, plan, rules);
+  }
+
+  /**
+   * Per key and row hash that the sides do not hold equally often: the key columns,
+   * {@link RowHashes#ROW_HASH}, {@code s_n} and {@code t_n} (rows with that hash per side),
+   * {@code left_s} and {@code left_t} (how many are left over), and per key
+   * {@code source_key_rows}, {@code target_key_rows}, {@code key_left_s}, {@code key_left_t}. Needs
+   * only the canonical key columns and the row hash of each side (the narrow projection).
+   */
+  public static Dataset<Row> leftover(Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan) {
+    List<String> keys = keyNames(plan);
     Dataset<Row> s = hashCounts(source, keys, "s");
     Dataset<Row> t = renameKeys(hashCounts(target, keys, "t"), keys, "__t_tk_");
     List<Column> joinedColumns = new ArrayList<>();
@@ -68,7 +80,7 @@ public final class Differences {
         .select(joinedColumns.toArray(Column[]::new));
 
     WindowSpec perKey = Window.partitionBy(keys.stream().map(k -> col(RowHashes.quote(k))).toArray(Column[]::new));
-    Dataset<Row> leftover = joined
+    return joined
         .withColumn("left_s", greatest(col("s_n").minus(col("t_n")), lit(0L)))
         .withColumn("left_t", greatest(col("t_n").minus(col("s_n")), lit(0L)))
         .withColumn("source_key_rows", sum(col("s_n")).over(perKey))
@@ -76,10 +88,31 @@ public final class Differences {
         .withColumn("key_left_s", sum(col("left_s")).over(perKey))
         .withColumn("key_left_t", sum(col("left_t")).over(perKey))
         .where(col("left_s").plus(col("left_t")).gt(0));
+  }
+
+  /** The distinct canonical keys (plan names) with a left-over row on {@code side}. */
+  public static Dataset<Row> leftoverKeys(Dataset<Row> leftover, Side side, ComparisonPlan plan) {
+    String left = side == Side.SOURCE ? "left_s" : "left_t";
+    return leftover.where(col(left).gt(0))
+        .select(keyNames(plan).stream().map(k -> col(RowHashes.quote(k))).toArray(Column[]::new)).distinct();
+  }
+
+  /**
+   * The {@link #leftover} rows classified, with each side's values: {@code source} and
+   * {@code target} are hashed rows with JSON ({@link RowHashes#hashed}) holding at least the
+   * left-over rows of their side (the rows of {@link #leftoverKeys} are enough).
+   */
+  public static Dataset<Row> detailed(Dataset<Row> leftover, Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan,
+      CompareRules rules) {
+    List<String> keys = keyNames(plan);
     Dataset<Row> detailed = withDetails(withDetails(leftover, source, plan, keys, "s"), target, plan, keys, "t");
     Column pair = col("key_left_s").equalTo(1).and(col("key_left_t").equalTo(1));
     return changed(detailed.where(pair), plan, rules, keys)
         .unionByName(unpaired(detailed.where(pair.unary_$bang()), keys));
+  }
+
+  private static List<String> keyNames(ComparisonPlan plan) {
+    return plan.keys().stream().map(PlannedColumn::name).toList();
   }
 
   /** Per key and row hash: how many rows of the side have it. */

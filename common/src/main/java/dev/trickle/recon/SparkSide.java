@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.trickle.recon.ComparisonPlan.PlannedColumn;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -35,12 +36,22 @@ public final class SparkSide implements SideStatistics {
       Dataset<Row> located = RowHashes.located(rows, side, plan, rules, 1);
       return BucketAggregates.of(located.select(col(RowHashes.PARTITION), col(RowHashes.BUCKET), lit(0L).as(RowHashes.ROW_HASH)));
     }
-    return HashDiff.aggregates(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules);
+    return BucketAggregates.of(HashDiff.narrow(rows, side, plan, rules, buckets));
+  }
+
+  @Override
+  public Optional<Dataset<Row>> narrow(int buckets) {
+    return Optional.of(HashDiff.narrow(rows, side, plan, rules, buckets));
+  }
+
+  @Override
+  public Dataset<Row> rowsWithKeys(Dataset<Row> keys, int buckets) {
+    return HashDiff.rowsWithKeys(rows, side, plan, rules, buckets, keys);
   }
 
   @Override
   public Dataset<Row> rowsIn(Dataset<Row> partitionBuckets, int buckets) {
-    return HashDiff.inBuckets(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules, partitionBuckets);
+    return HashDiff.hashedInBuckets(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules, partitionBuckets);
   }
 
   @Override

@@ -26,8 +26,10 @@ import org.apache.spark.sql.SparkSession;
  * under its canonicalisation (a decimal of another scale is no change), without tolerances; only
  * the rows of mismatched buckets are kept and drilled into, and of those only the differing rows
  * are applied: missing in the target and changed as upserts of the source's mapped values, extra
- * in the target as deletes. Cost: one pass over each side for the aggregates, one more for the
- * mismatched buckets' rows, plus the changes. An unchanged source is a no-op batch.
+ * in the target as deletes. Cost: one pass over each side for the aggregates (keeping the narrow
+ * key and row-hash projection), a filter of the kept projections, one more read of the source for
+ * the differing keys' rows (and of the target's key column for deletes), plus the MERGE. An
+ * unchanged source is a no-op batch.
  */
 final class DiffChanges implements ChangeReader {
   private final SparkSession spark;
@@ -60,20 +62,20 @@ final class DiffChanges implements ChangeReader {
     ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
     int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
 
-    Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
-        HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),
-        HashDiff.aggregates(targetRows, Side.TARGET, plan, rules, buckets)));
+    // The narrow projections are kept while the aggregates are computed (one scan of each side),
+    // so the drill-down below filters them instead of reading both sides again.
+    Dataset<Row> s = held.keep(HashDiff.narrow(sourceRows, Side.SOURCE, plan, rules, buckets));
+    Dataset<Row> t = held.keep(HashDiff.narrow(targetRows, Side.TARGET, plan, rules, buckets));
+    Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(BucketAggregates.of(s), BucketAggregates.of(t)));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
       return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
     }
-    Dataset<Row> s = held.keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
-    Dataset<Row> t = held.keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
-    Dataset<Row> differences = held.keep(HashDiff.differences(s, t, plan, rules));
+    Dataset<Row> leftover = held.keep(Differences.leftover(HashDiff.inBuckets(s, mismatched), HashDiff.inBuckets(t, mismatched), plan));
     // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
     // comparison (which Spark and Delta would analyse again at every step).
-    Dataset<Row> upserts = changes(s, differences, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
-    Dataset<Row> deletes = deletes(t, differences, plan, rules, table.keys()).localCheckpoint(true);
+    Dataset<Row> upserts = changes(sourceRows, leftover, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
+    Dataset<Row> deletes = deletes(targetRows, leftover, plan, rules, table.keys()).localCheckpoint(true);
     String note = spoilt + " of " + buckets + " bucket(s) differed";
     return ChangeSet.of(upserts, snapshot.position())
         .withTargetDeletes(deletes)
@@ -82,21 +84,22 @@ final class DiffChanges implements ChangeReader {
   }
 
   /**
-   * The source's own rows (mapped, {@code columns}) of the keys missing in the target or changed,
-   * as upserts. Pure: tested on in-memory rows.
+   * The source's own rows (mapped, {@code columns}) of every key whose rows differ and that the
+   * source has, as upserts: the source's version of the key wins. Reads only these keys' rows
+   * whole. Pure: tested on in-memory rows.
    */
-  static Dataset<Row> changes(Dataset<Row> sourceLocated, Dataset<Row> differences,
-      ComparisonPlan plan, CompareRules rules, List<String> columns) {
-    Dataset<Row> keys = differences.where(col("diff_type").isin(Differences.MISSING, Differences.CHANGED)).select(keyColumns(plan));
-    return HashDiff.withKeysIn(sourceLocated, Side.SOURCE, plan, rules, keys).select(Changes.columns(columns))
+  static Dataset<Row> changes(Dataset<Row> sourceRows, Dataset<Row> leftover, ComparisonPlan plan, CompareRules rules,
+      List<String> columns) {
+    Dataset<Row> keys = leftover.where(col("source_key_rows").gt(0)).select(keyColumns(plan)).distinct();
+    return HashDiff.withKeysIn(sourceRows, Side.SOURCE, plan, rules, keys).select(Changes.columns(columns))
         .withColumn(Changes.CHANGE, lit(Changes.UPSERT));
   }
 
-  /** The target's key values of the keys extra in the target. */
-  static Dataset<Row> deletes(Dataset<Row> targetLocated, Dataset<Row> differences, ComparisonPlan plan, CompareRules rules,
+  /** The target's own key values of the differing keys the source does not have. */
+  static Dataset<Row> deletes(Dataset<Row> targetRows, Dataset<Row> leftover, ComparisonPlan plan, CompareRules rules,
       List<String> keys) {
-    Dataset<Row> extra = differences.where(col("diff_type").equalTo(Differences.EXTRA)).select(keyColumns(plan));
-    return HashDiff.withKeysIn(targetLocated, Side.TARGET, plan, rules, extra).select(Changes.columns(keys));
+    Dataset<Row> gone = leftover.where(col("source_key_rows").equalTo(0)).select(keyColumns(plan)).distinct();
+    return HashDiff.withKeysIn(targetRows, Side.TARGET, plan, rules, gone).select(Changes.columns(keys));
   }
 
   private static org.apache.spark.sql.Column[] keyColumns(ComparisonPlan plan) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.trickle.recon.CompareRules;
 import dev.trickle.recon.ComparisonPlan;
+import dev.trickle.recon.Differences;
 import dev.trickle.recon.HashDiff;
 import dev.trickle.recon.Side;
 import dev.trickle.testing.SharedSpark;
@@ -44,14 +45,13 @@ class SyncComparisonsTest {
         RowFactory.create(4, new BigDecimal("4.00"), "only in the target")), TARGET);
     CompareRules rules = CompareRules.exact(List.of("id"));
     ComparisonPlan plan = ComparisonPlan.of(source.schema(), target.schema(), rules);
-    Dataset<Row> s = HashDiff.locatedIn(source, Side.SOURCE, plan, rules, 4, null);
-    Dataset<Row> t = HashDiff.locatedIn(target, Side.TARGET, plan, rules, 4, null);
-    Dataset<Row> differences = HashDiff.differences(s, t, plan, rules);
+    Dataset<Row> leftover = Differences.leftover(HashDiff.narrow(source, Side.SOURCE, plan, rules, 4),
+        HashDiff.narrow(target, Side.TARGET, plan, rules, 4), plan);
 
-    Dataset<Row> upserts = DiffChanges.changes(s, differences, plan, rules, List.of(source.columns()));
+    Dataset<Row> upserts = DiffChanges.changes(source, leftover, plan, rules, List.of(source.columns()));
     assertEquals(Set.of("[2,2.0,new name,U]", "[3,3.0,only in the source,U]"), rows(upserts),
         "the source's own values (scale 1), not canonical ones");
-    assertEquals(Set.of("[4]"), rows(DiffChanges.deletes(t, differences, plan, rules, List.of("id"))));
+    assertEquals(Set.of("[4]"), rows(DiffChanges.deletes(target, leftover, plan, rules, List.of("id"))));
   }
 
   @Test
