@@ -18,6 +18,7 @@ WORK="${3:-$ROOT/bench-work/recon}"
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
 CP="$ROOT/jobs/target/test-classes:$ROOT/jobs/target/trickle.jar"
 CP="$CP:$(cat "$ROOT/jobs/target/spark-classpath-provided.txt"):$(cat "$ROOT/jobs/target/spark-classpath-runtime.txt")"
+export TRICKLE_DEFAULTS="${TRICKLE_DEFAULTS-$ROOT/conf/application.conf}" # as a local scripts/trickle run
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
 
 exec java "${JVM_FLAGS[@]}" -Xmx"${BENCH_MEMORY:-6g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \

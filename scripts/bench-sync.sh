@@ -16,6 +16,8 @@ CP_FILES=("$ROOT/jobs/target/spark-classpath-provided.txt" "$ROOT/jobs/target/sp
 "$ROOT/scripts/trickle" --version >/dev/null # builds the jar when sources changed
 
 rm -rf "$DIR"
+# The site defaults a local scripts/trickle run uses (shuffle partitions, Delta log replay tasks).
+export TRICKLE_DEFAULTS="${TRICKLE_DEFAULTS-$ROOT/conf/application.conf}"
 mkdir -p "$DIR"
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
 exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -XX:+UseParallelGC \

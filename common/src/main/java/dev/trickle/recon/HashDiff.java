@@ -10,16 +10,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Finds the rows that differ between two Datasets by bucketed hashes. The public entry point for
- * anyone who needs differing keys (reconcile, and sync's {@code diff} mode): give it the source
- * already mapped to target column names and the target; get back the differing rows classified
- * MISSING_IN_TARGET, EXTRA_IN_TARGET or CHANGED with the changed columns ({@link Differences}
- * describes the columns).
+ * Finds the rows that differ between two Datasets by bucketed hashes, reading whole rows only in
+ * the buckets whose aggregates differ. The public entry point for anyone who needs differing keys
+ * (reconcile, and sync's {@code diff} mode): give it the source already mapped to target column
+ * names and the target; get back the differing rows classified MISSING_IN_TARGET,
+ * EXTRA_IN_TARGET or CHANGED with the changed columns ({@link Differences} describes the columns).
  *
- * <p>The first pass over each side computes its {@link #narrow} projection (partition, bucket,
- * canonical key, row hash); the bucket aggregates come from it. Callers persist the narrow rows
- * while that pass runs, so the drill-down into mismatched buckets filters them instead of reading
- * the sides again; only the few differing keys' whole rows are read again ({@link #rowsWithKeys}).
+ * <p>Cost: one pass over each side for the aggregates, and one more that keeps only the rows of
+ * mismatched buckets (the bucket is computed from the key alone, before the rest of a row is
+ * touched). Keeping every row's narrow projection from the first pass instead was measured and
+ * rejected: building Spark's cache costs about twice the second pass (docs/BENCHMARKS.md).
+ * Everything here is lazy: callers that use several results persist them, as
+ * {@code TableReconciler} does.
  */
 public final class HashDiff {
   private HashDiff() {}
@@ -37,26 +39,28 @@ public final class HashDiff {
   /** Compares {@code source} with {@code target} under {@code rules} with {@code buckets} buckets (all lazy). */
   public static Result of(Dataset<Row> source, Dataset<Row> target, CompareRules rules, int buckets) {
     ComparisonPlan plan = ComparisonPlan.of(source.schema(), target.schema(), rules);
-    Dataset<Row> s = narrow(source, Side.SOURCE, plan, rules, buckets);
-    Dataset<Row> t = narrow(target, Side.TARGET, plan, rules, buckets);
-    Dataset<Row> sourceAggregates = BucketAggregates.of(s);
-    Dataset<Row> targetAggregates = BucketAggregates.of(t);
+    Dataset<Row> sourceAggregates = BucketAggregates.of(narrow(source, Side.SOURCE, plan, rules, buckets));
+    Dataset<Row> targetAggregates = BucketAggregates.of(narrow(target, Side.TARGET, plan, rules, buckets));
     Dataset<Row> mismatched = BucketAggregates.mismatched(sourceAggregates, targetAggregates);
-    Dataset<Row> leftover = Differences.leftover(inBuckets(s, mismatched), inBuckets(t, mismatched), plan);
-    Dataset<Row> differences = Differences.detailed(leftover,
-        rowsWithKeys(source, Side.SOURCE, plan, rules, buckets, Differences.leftoverKeys(leftover, Side.SOURCE, plan)),
-        rowsWithKeys(target, Side.TARGET, plan, rules, buckets, Differences.leftoverKeys(leftover, Side.TARGET, plan)),
+    Dataset<Row> differences = Differences.between(
+        hashedInBuckets(RowHashes.located(source, Side.SOURCE, plan, rules, buckets), Side.SOURCE, plan, rules, mismatched),
+        hashedInBuckets(RowHashes.located(target, Side.TARGET, plan, rules, buckets), Side.TARGET, plan, rules, mismatched),
         plan, rules);
     return new Result(plan, sourceAggregates, targetAggregates, mismatched, differences);
   }
 
   /**
    * One side's narrow projection: {@link RowHashes#PARTITION}, {@link RowHashes#BUCKET}, the
-   * canonical key columns (plan names) and {@link RowHashes#ROW_HASH}. The other canonical values
-   * exist only inside the hash expression, so these rows are small enough to keep.
+   * canonical key columns (plan names) and {@link RowHashes#ROW_HASH}: what the bucket aggregates
+   * and {@link Differences#leftover} need. The other canonical values exist only inside the hash.
    */
   public static Dataset<Row> narrow(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets) {
-    Dataset<Row> hashed = RowHashes.hashed(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules, false);
+    return narrowOf(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules);
+  }
+
+  /** {@link #narrow} of rows already located ({@link #locatedIn}). */
+  public static Dataset<Row> narrowOf(Dataset<Row> located, Side side, ComparisonPlan plan, CompareRules rules) {
+    Dataset<Row> hashed = RowHashes.hashed(located, side, plan, rules, false);
     List<Column> keep = new ArrayList<>();
     keep.add(col(RowHashes.PARTITION));
     keep.add(col(RowHashes.BUCKET));
@@ -66,20 +70,19 @@ public final class HashDiff {
   }
 
   /** Rows carrying partition and bucket columns, only those in {@code partitionBuckets} (all when null). */
-  public static Dataset<Row> inBuckets(Dataset<Row> rows, Dataset<Row> partitionBuckets) {
+  static Dataset<Row> inBuckets(Dataset<Row> rows, Dataset<Row> partitionBuckets) {
     return partitionBuckets == null ? rows : rows.join(broadcast(partitionBuckets),
         scala.jdk.javaapi.CollectionConverters.asScala(List.of(RowHashes.PARTITION, RowHashes.BUCKET)).toSeq(), "left_semi");
   }
 
   /**
-   * One side's rows whose canonical key is among {@code keys}, hashed and with their JSON
-   * ({@link RowHashes#hashed}): the rows {@link Differences#detailed} needs. The key filter runs
-   * before the rest of each row is canonicalised.
+   * One side's rows, its own columns unchanged, plus partition label and bucket
+   * ({@link RowHashes#PARTITION}, {@link RowHashes#BUCKET}); only those in {@code partitionBuckets}
+   * when given. For callers that keep a side's mismatched buckets to drill into and read from.
    */
-  public static Dataset<Row> rowsWithKeys(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets,
-      Dataset<Row> keys) {
-    Dataset<Row> kept = withKeysIn(rows, side, plan, rules, keys);
-    return RowHashes.hashed(RowHashes.located(kept, side, plan, rules, buckets), side, plan, rules, true);
+  public static Dataset<Row> locatedIn(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets,
+      Dataset<Row> partitionBuckets) {
+    return inBuckets(RowHashes.located(rows, side, plan, rules, buckets), partitionBuckets);
   }
 
   /**

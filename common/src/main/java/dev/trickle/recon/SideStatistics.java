@@ -1,7 +1,6 @@
 package dev.trickle.recon;
 
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -26,23 +25,6 @@ public interface SideStatistics {
    * JSON ({@link RowHashes#hashed}).
    */
   Dataset<Row> rowsIn(Dataset<Row> partitionBuckets, int buckets);
-
-  /**
-   * For a side Spark reads: its narrow rows ({@link HashDiff#narrow}), from which the reconciler
-   * computes the aggregates and keeps them, so a drill-down never reads the side again. Empty for a
-   * side whose aggregates are computed elsewhere (pushdown); its drill-down uses {@link #rowsIn}.
-   */
-  default Optional<Dataset<Row>> narrow(int buckets) {
-    return Optional.empty();
-  }
-
-  /**
-   * The whole rows (hashed, with JSON, as {@link #rowsIn} gives them) of the canonical keys in
-   * {@code keys}. Called only for a side whose {@link #narrow} is present.
-   */
-  default Dataset<Row> rowsWithKeys(Dataset<Row> keys, int buckets) {
-    throw new UnsupportedOperationException(describe() + " has no narrow rows; use rowsIn");
-  }
 
   /** Column profiles ({@link ColumnProfiles#compute}). */
   Map<String, Map<String, Object>> profiles();

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.trickle.recon.ComparisonPlan.PlannedColumn;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -39,15 +38,6 @@ public final class SparkSide implements SideStatistics {
     return BucketAggregates.of(HashDiff.narrow(rows, side, plan, rules, buckets));
   }
 
-  @Override
-  public Optional<Dataset<Row>> narrow(int buckets) {
-    return Optional.of(HashDiff.narrow(rows, side, plan, rules, buckets));
-  }
-
-  @Override
-  public Dataset<Row> rowsWithKeys(Dataset<Row> keys, int buckets) {
-    return HashDiff.rowsWithKeys(rows, side, plan, rules, buckets, keys);
-  }
 
   @Override
   public Dataset<Row> rowsIn(Dataset<Row> partitionBuckets, int buckets) {

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,10 +19,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Reconciles one table: one pass over each side for counts and bucket hashes (keeping each side's
- * narrow key and row-hash projection), a comparison of the aggregates, a drill-down into the
- * mismatched buckets of the kept projections, a read of the differing keys' whole rows only, then
- * the key and profile checks, then the verdict. Each step runs in its own Spark job group, named after the table and step.
+ * Reconciles one table: one pass over each side for counts and bucket hashes, a comparison of the
+ * aggregates, a drill-down into the mismatched buckets only, then the key and profile checks,
+ * then the verdict. Each step runs in its own Spark job group, named after the table and step.
  * Only aggregates, the key figures, capped examples and the partition results reach the driver;
  * differing rows stay in Spark (persisted until {@link #close}) and are written from there.
  */
@@ -47,45 +45,32 @@ public final class TableReconciler implements AutoCloseable {
     long mismatched = 0;
     long[] differences = new long[3];
     Dataset<Row> diffs = null;
-    Optional<Dataset<Row>> sourceNarrow = Optional.empty();
-    Optional<Dataset<Row>> targetNarrow = Optional.empty();
     if (aggregate) {
       String what = hashes ? "count and hash" : "count";
-      // A side Spark reads keeps its narrow rows while this pass runs (persisted, filled by the
-      // same scan), so the drill-down filters them instead of reading the side again.
-      sourceNarrow = hashes ? request.source().narrow(request.buckets()).map(this::keep) : Optional.empty();
-      targetNarrow = hashes ? request.target().narrow(request.buckets()).map(this::keep) : Optional.empty();
-      Dataset<Row> sourceAggregates = sourceNarrow.map(BucketAggregates::of)
-          .orElseGet(() -> request.source().bucketAggregates(request.buckets(), hashes));
-      Dataset<Row> targetAggregates = targetNarrow.map(BucketAggregates::of)
-          .orElseGet(() -> request.target().bucketAggregates(request.buckets(), hashes));
       // Both sides' passes run as one Spark job, so their scans share the cores.
       comparison = step(table, "aggregates", what + " the source " + request.source().describe() + " and the target "
-          + request.target().describe(), () -> materialise(BucketAggregates.compare(sourceAggregates, targetAggregates,
-              RowHashes.PARTITION, RowHashes.BUCKET)));
+          + request.target().describe(), () -> materialise(BucketAggregates.compare(
+              request.source().bucketAggregates(request.buckets(), hashes),
+              request.target().bucketAggregates(request.buckets(), hashes), RowHashes.PARTITION, RowHashes.BUCKET)));
       Dataset<Row> compared = comparison;
       PartitionsFound found = step(table, "partitions", "compare partitions", () -> partitions(compared));
       partitions = found.partitions();
       mismatched = found.mismatchedBuckets();
     }
-    if (!hashes || mismatched == 0) {
-      sourceNarrow.ifPresent(Dataset::unpersist); // nothing to drill into: free the memory now
-      targetNarrow.ifPresent(Dataset::unpersist);
-    }
     if (hashes && mismatched > 0) {
       Dataset<Row> spoilt = comparison.where(col("matches").equalTo(false)).select(RowHashes.PARTITION, RowHashes.BUCKET);
-      // Past half of all partition buckets, filtering on them saves little: take every row.
+      // Past half of all partition buckets, filtering on them saves little: read every row.
       long groups = (long) request.buckets() * Math.max(1, partitions.size());
       Dataset<Row> only = mismatched * 2 > groups ? null : spoilt;
       long spoiltBuckets = mismatched;
-      Optional<Dataset<Row>> sn = sourceNarrow;
-      Optional<Dataset<Row>> tn = targetNarrow;
       diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> {
-        Drill s = drill(request.source(), sn, only, request.buckets());
-        Drill t = drill(request.target(), tn, only, request.buckets());
-        Dataset<Row> leftover = materialise(Differences.leftover(s.narrow(), t.narrow(), request.plan()));
-        return materialise(Differences.detailed(leftover, s.rows(leftover, Side.SOURCE, request), t.rows(leftover, Side.TARGET,
-            request), request.plan(), request.rules()));
+        // Both sides' scans run at once; the left-over (key, hash) rows are kept too, or each use
+        // of them would recompute the whole matching.
+        Dataset<Row> s = keep(request.source().rowsIn(only, request.buckets()));
+        Dataset<Row> t = keep(request.target().rowsIn(only, request.buckets()));
+        SparkSteps.concurrently(List.of(s::count, t::count));
+        Dataset<Row> leftover = materialise(Differences.leftover(s, t, request.plan()));
+        return materialise(Differences.detailed(leftover, s, t, request.plan(), request.rules()));
       });
       Dataset<Row> found = diffs;
       differences = step(table, "count-differences", "count the rows of " + spoiltBuckets + " bucket(s) that differ",
@@ -125,24 +110,6 @@ public final class TableReconciler implements AutoCloseable {
     return new ReconReport(table, request.runId(), started, Instant.now(), verdict, sourceRows, targetRows,
         differences[0], differences[1], differences[2], request.skippedRows(), request.asOf(), request.buckets(), mismatched,
         request.source().describe(), request.target().describe(), partitions, keyMetrics, columnMetrics, diffs, reasons, null);
-  }
-
-  /**
-   * One side's drill-down: its narrow rows in the mismatched buckets, and where its whole rows come
-   * from (fetched again by key for a side with narrow rows; for a database side, the rows of the
-   * mismatched buckets, fetched once and used for both).
-   */
-  private record Drill(SideStatistics side, Dataset<Row> narrow, boolean byKey, int buckets) {
-    Dataset<Row> rows(Dataset<Row> leftover, Side which, ReconRequest request) {
-      return byKey ? side.rowsWithKeys(Differences.leftoverKeys(leftover, which, request.plan()), buckets) : narrow;
-    }
-  }
-
-  private Drill drill(SideStatistics side, Optional<Dataset<Row>> narrow, Dataset<Row> only, int buckets) {
-    if (narrow.isPresent()) {
-      return new Drill(side, HashDiff.inBuckets(narrow.get(), only), true, buckets);
-    }
-    return new Drill(side, materialise(side.rowsIn(only, buckets)), false, buckets);
   }
 
   private record PartitionsFound(List<PartitionResult> partitions, long mismatchedBuckets) {}
@@ -200,7 +167,7 @@ public final class TableReconciler implements AutoCloseable {
     return kept;
   }
 
-  /** Persisted from the next job that computes it on, until {@link #close}. */
+  /** Persisted by the first job that computes it, until {@link #close}. */
   private Dataset<Row> keep(Dataset<Row> rows) {
     Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(kept);

@@ -26,10 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * under its canonicalisation (a decimal of another scale is no change), without tolerances; only
  * the rows of mismatched buckets are kept and drilled into, and of those only the differing rows
  * are applied: missing in the target and changed as upserts of the source's mapped values, extra
- * in the target as deletes. Cost: one pass over each side for the aggregates (keeping the narrow
- * key and row-hash projection), a filter of the kept projections, one more read of the source for
- * the differing keys' rows (and of the target's key column for deletes), plus the MERGE. An
- * unchanged source is a no-op batch.
+ * in the target as deletes. Cost: one pass over each side for the aggregates, one more that keeps
+ * the rows of mismatched buckets only, plus the MERGE. An unchanged source is a no-op batch.
  */
 final class DiffChanges implements ChangeReader {
   private final SparkSession spark;
@@ -62,20 +60,22 @@ final class DiffChanges implements ChangeReader {
     ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
     int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
 
-    // The narrow projections are kept while the aggregates are computed (one scan of each side),
-    // so the drill-down below filters them instead of reading both sides again.
-    Dataset<Row> s = held.keep(HashDiff.narrow(sourceRows, Side.SOURCE, plan, rules, buckets));
-    Dataset<Row> t = held.keep(HashDiff.narrow(targetRows, Side.TARGET, plan, rules, buckets));
-    Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(BucketAggregates.of(s), BucketAggregates.of(t)));
+    Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
+        BucketAggregates.of(HashDiff.narrow(sourceRows, Side.SOURCE, plan, rules, buckets)),
+        BucketAggregates.of(HashDiff.narrow(targetRows, Side.TARGET, plan, rules, buckets))));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
       return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
     }
-    Dataset<Row> leftover = held.keep(Differences.leftover(HashDiff.inBuckets(s, mismatched), HashDiff.inBuckets(t, mismatched), plan));
+    // Second pass: only the rows of mismatched buckets are kept, and matched by key and row hash.
+    Dataset<Row> s = held.keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
+    Dataset<Row> t = held.keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
+    Dataset<Row> leftover = held.keep(Differences.leftover(HashDiff.narrowOf(s, Side.SOURCE, plan, rules),
+        HashDiff.narrowOf(t, Side.TARGET, plan, rules), plan));
     // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
     // comparison (which Spark and Delta would analyse again at every step).
-    Dataset<Row> upserts = changes(sourceRows, leftover, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
-    Dataset<Row> deletes = deletes(targetRows, leftover, plan, rules, table.keys()).localCheckpoint(true);
+    Dataset<Row> upserts = changes(s, leftover, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
+    Dataset<Row> deletes = deletes(t, leftover, plan, rules, table.keys()).localCheckpoint(true);
     String note = spoilt + " of " + buckets + " bucket(s) differed";
     return ChangeSet.of(upserts, snapshot.position())
         .withTargetDeletes(deletes)
@@ -85,8 +85,8 @@ final class DiffChanges implements ChangeReader {
 
   /**
    * The source's own rows (mapped, {@code columns}) of every key whose rows differ and that the
-   * source has, as upserts: the source's version of the key wins. Reads only these keys' rows
-   * whole. Pure: tested on in-memory rows.
+   * source has, as upserts: the source's version of the key wins. {@code sourceRows} are the
+   * source's rows (those of the mismatched buckets suffice). Pure: tested on in-memory rows.
    */
   static Dataset<Row> changes(Dataset<Row> sourceRows, Dataset<Row> leftover, ComparisonPlan plan, CompareRules rules,
       List<String> columns) {

@@ -64,7 +64,9 @@ public final class ReconBench {
     long pgRows = args.length > 2 ? Long.parseLong(args[2]) : 2_000_000L;
     SparkSession.Builder builder = SparkSession.builder().master("local[*]").appName("bench-recon");
     SparkSessions.baseSettings().forEach(builder::config);
-    SparkSession spark = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "16").getOrCreate();
+    // Configured as a local scripts/trickle run is: the site defaults' Spark settings.
+    siteSparkSettings().forEach(builder::config);
+    SparkSession spark = builder.config("spark.ui.enabled", "false").getOrCreate();
     Files.createDirectories(dir);
     files(spark, dir, rows);
     if (pgRows > 0) {
@@ -73,6 +75,17 @@ public final class ReconBench {
     System.out.println();
     TABLE.forEach(System.out::println);
     spark.stop();
+  }
+
+  /** {@code trickle.spark.conf} of the site defaults file (TRICKLE_DEFAULTS, else conf/application.conf). */
+  private static java.util.Map<String, String> siteSparkSettings() {
+    String file = System.getenv().getOrDefault("TRICKLE_DEFAULTS", "conf/application.conf");
+    com.typesafe.config.Config site = com.typesafe.config.ConfigFactory.parseFile(new java.io.File(file));
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (site.hasPath("trickle.spark.conf")) {
+      site.getObject("trickle.spark.conf").unwrapped().forEach((k, v) -> out.put(k, String.valueOf(v)));
+    }
+    return out;
   }
 
   private static void files(SparkSession spark, Path dir, long rows) {

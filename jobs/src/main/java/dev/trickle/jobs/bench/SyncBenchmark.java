@@ -44,7 +44,9 @@ public final class SyncBenchmark {
           }
         }
         """.formatted(dir), StandardCharsets.UTF_8);
-    TrickleConfig trickle = ConfigLoader.load(config, Map.of(), Map.of());
+    // The site defaults scripts/trickle runs with (TRICKLE_DEFAULTS, set by bench-sync.sh), so the
+    // session is configured as a user's local run is.
+    TrickleConfig trickle = ConfigLoader.load(config, Map.of(), System.getenv());
     SparkSession spark = SparkSessions.getOrCreate(trickle);
     spark.sparkContext().setLogLevel("WARN");
     String source = dir.resolve("src/facts").toString();
