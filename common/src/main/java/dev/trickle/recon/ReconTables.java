@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.trickle.recon.ReconReport.PartitionResult;
+import dev.trickle.spark.SparkSteps;
 import dev.trickle.state.DeltaLedger;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -124,11 +125,12 @@ public final class ReconTables {
       partitionRows.add(RowFactory.create(run, table, p.partition(), p.sourceRows(), p.targetRows(),
           PartitionResult.hex(p.sourceHash()), PartitionResult.hex(p.targetHash()), p.verdict().name()));
     }
-    appendIfAny(partitions, partitionRows);
-    appendIfAny(keys, report.keyMetrics().stream().map(m -> RowFactory.create(run, table, m.metric(), m.sourceValue(),
-        m.targetValue(), m.verdict().name(), m.examples())).toList());
-    appendIfAny(columns, report.columnMetrics().stream().map(m -> RowFactory.create(run, table, m.column(), m.metric(),
-        m.sourceValue(), m.targetValue(), m.verdict().name())).toList());
+    List<Runnable> details = new ArrayList<>();
+    details.add(() -> appendIfAny(partitions, partitionRows));
+    details.add(() -> appendIfAny(keys, report.keyMetrics().stream().map(m -> RowFactory.create(run, table, m.metric(),
+        m.sourceValue(), m.targetValue(), m.verdict().name(), m.examples())).toList()));
+    details.add(() -> appendIfAny(columns, report.columnMetrics().stream().map(m -> RowFactory.create(run, table, m.column(),
+        m.metric(), m.sourceValue(), m.targetValue(), m.verdict().name())).toList()));
     long written = 0;
     if (report.differences() != null && maxDiffs > 0 && report.differingRows() > 0) {
       Dataset<Row> capped = report.differences()
@@ -136,9 +138,12 @@ public final class ReconTables {
           .limit(maxDiffs)
           .select(lit(run).as("run_id"), lit(table).as("table_name"), col("key"), col("diff_type"), col("changed_columns"),
               col("source_row"), col("target_row"), col("partition"), col("source_key_rows"), col("target_key_rows"));
-      diffs.append(capped);
+      details.add(() -> diffs.append(capped));
       written = Math.min(maxDiffs, report.differingRows());
     }
+    // Four tables, four independent commits: at once. recon_runs comes last, so whoever sees a run
+    // there finds its details in the other tables.
+    SparkSteps.concurrently(details);
     runs.append(List.of(RowFactory.create(run, table, Timestamp.from(report.startedAt()), Timestamp.from(report.finishedAt()),
         report.verdict().name(), report.sourceRows(), report.targetRows(), report.missingRows(), report.extraRows(),
         report.changedRows(), report.asOf(), report.skippedRows(), report.buckets(), report.mismatchedBuckets(),
