@@ -58,11 +58,7 @@ final class DiffChanges implements ChangeReader {
     Dataset<Row> targetRows = spark.read().format("delta").load(targetPath);
     CompareRules rules = CompareRules.exact(table.keys());
     ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
-    // A table synced by diff changes more between batches than reconcile expects between a copy
-    // and its source: size the buckets for 1 row in 1,000 differing (each difference spoils its
-    // bucket, and the second pass keeps every row of a spoilt bucket).
-    long rows = targetRows.count();
-    int buckets = BucketSizing.choose(table.reconcile().buckets(), rows, OptionalLong.of(Math.max(1, rows / 1000)), 1);
+    int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
 
     Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
         BucketAggregates.of(HashDiff.narrow(sourceRows, Side.SOURCE, plan, rules, buckets)),
