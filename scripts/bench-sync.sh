@@ -5,6 +5,7 @@
 # with deletion vectors, as a load creates it. Prints seconds per step and each sync's ratio to
 # the full reload. Last, the same source synced by sync.mode = diff into a second target after
 # 0.1% of its rows were updated (goal: at most 0.5x the full reload), and an idle diff batch. The work dir is wiped first. TRICKLE_MEMORY sets the heap (default 6g).
+# TRICKLE_LOG_CONF names another log4j2 file (e.g. one with dev.trickle at DEBUG, which logs each step's duration).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

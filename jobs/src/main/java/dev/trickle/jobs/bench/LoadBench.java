@@ -130,7 +130,6 @@ public final class LoadBench {
     Path file = Files.writeString(work.resolve("bench.conf"), """
         trickle {
           warehouse = "%1$s/lake"
-          spark.conf { "spark.sql.shuffle.partitions" = 4, "spark.databricks.delta.snapshotPartitions" = 2 }
           sources {
             drops { type = parquet, path = "%1$s/drops" }
             %2$s { type = jdbc, url = "%3$s", user = postgres }
@@ -138,7 +137,8 @@ public final class LoadBench {
           tables { %4$s { %5$s, keys = [id] } }
         }
         """.formatted(work, pgName, url, table, source));
-    return ConfigLoader.load(file, Map.of(), Map.of());
+    // Under the site defaults a local scripts/trickle run uses (TRICKLE_DEFAULTS, set by bench-load.sh).
+    return ConfigLoader.load(file, Map.of(), System.getenv());
   }
 
   private static void expectOk(JobRunner.Outcome outcome) {
