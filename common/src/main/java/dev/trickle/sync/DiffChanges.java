@@ -3,6 +3,7 @@ package dev.trickle.sync;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.trickle.TrickleException;
 import dev.trickle.config.TableConfig;
 import dev.trickle.recon.BucketAggregates;
 import dev.trickle.recon.BucketSizing;
@@ -72,6 +73,7 @@ final class DiffChanges implements ChangeReader {
     Dataset<Row> t = held.keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
     Dataset<Row> leftover = held.keep(Differences.leftover(HashDiff.narrowOf(s, Side.SOURCE, plan, rules),
         HashDiff.narrowOf(t, Side.TARGET, plan, rules), plan));
+    requireUniqueSourceKeys(leftover, plan);
     // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
     // comparison (which Spark and Delta would analyse again at every step).
     Dataset<Row> upserts = changes(s, leftover, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
@@ -81,6 +83,23 @@ final class DiffChanges implements ChangeReader {
         .withTargetDeletes(deletes)
         .alreadyMapped()
         .withNote(note);
+  }
+
+  /**
+   * diff applies the source's row of each differing key, so a differing key the source holds more
+   * than once has no answer: stop before anything is written (a MERGE would fail on it anyway,
+   * with Delta's message about matched rows instead of this one).
+   */
+  private void requireUniqueSourceKeys(Dataset<Row> leftover, ComparisonPlan plan) {
+    List<Row> duplicated = leftover.where(col("source_key_rows").gt(1)).select(keyColumns(plan)).distinct().limit(3)
+        .collectAsList();
+    if (!duplicated.isEmpty()) {
+      throw TrickleException.badInput("Cannot sync table " + table.name() + " in diff mode: its source has more than one row "
+          + "for key " + (plan.keys().size() == 1 ? "" : plan.keys().stream().map(k -> k.name()).toList() + " ")
+          + duplicated.stream().map(r -> r.size() == 1 ? String.valueOf(r.get(0)) : r.toString()).toList()
+          + " (among the rows that differ), and diff copies the source's one row per key. Make the key unique at the "
+          + "source, or name columns that are (keys = [...]), then sync again. Nothing was applied.");
+    }
   }
 
   /**

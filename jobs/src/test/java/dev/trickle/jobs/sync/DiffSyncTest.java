@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trickle.demo.LocalPostgres;
+import dev.trickle.jobs.cli.CliRun;
 import dev.trickle.jobs.load.PgFixture;
 import dev.trickle.testing.SharedPostgres;
 import dev.trickle.testing.SharedSpark;
@@ -77,5 +78,30 @@ class DiffSyncTest {
     JsonNode again = f.sync("items", 0);
     assertEquals("NOOP", again.get("status").asText(), again.toString());
     assertEquals(version, f.targetVersion("items"));
+  }
+
+  @Test
+  void aDifferingKeyTheSourceHoldsTwiceStopsTheBatchBeforeAnyWrite(SparkSession spark, LocalPostgres server,
+      @TempDir Path dir) {
+    PgFixture pg = PgFixture.create(server, dir);
+    pg.sql("CREATE TABLE events (id int, name text)", // no primary key: nothing stops a duplicate
+        "INSERT INTO events SELECT g, 'n' || g FROM generate_series(1, 50) g");
+    SyncFixture f = new SyncFixture(spark, dir, """
+        trickle {
+          warehouse = "$DIR/lake"
+          sources { pg { type = jdbc, url = "%s", user = postgres } }
+          tables { events { source { ref = pg, table = public.events }, keys = [id], sync.mode = diff } }
+        }
+        """.formatted(pg.url()));
+    f.load("events");
+    long loaded = f.targetVersion("events");
+    pg.sql("INSERT INTO events VALUES (7, 'a second seven')", "UPDATE events SET name = 'changed' WHERE id = 9");
+
+    CliRun run = f.cli("sync", "--table", "events");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue((run.out() + run.err()).contains(
+        "Cannot sync table events in diff mode: its source has more than one row for key [7]"), run.toString());
+    assertEquals(loaded, f.targetVersion("events"), "nothing was applied, not even the change to 9");
   }
 }
