@@ -243,7 +243,7 @@ public final class Demo {
   }
 
   /** The outcome, if its exit code is the expected one; otherwise the demo stops there. */
-  private static JobRunner.Outcome expect(JobRunner.Outcome outcome, ExitCode expected, String what) {
+  static JobRunner.Outcome expect(JobRunner.Outcome outcome, ExitCode expected, String what) {
     if (outcome.exit() != expected) {
       throw new TrickleException(outcome.exit() == ExitCode.OK ? ExitCode.RUN_FAILED : outcome.exit(),
           "Cannot finish the demo: " + what + " ended with exit " + outcome.exit().code() + " where "
