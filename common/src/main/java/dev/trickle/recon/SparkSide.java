@@ -38,7 +38,6 @@ public final class SparkSide implements SideStatistics {
     return BucketAggregates.of(HashDiff.narrow(rows, side, plan, rules, buckets));
   }
 
-
   @Override
   public Dataset<Row> rowsIn(Dataset<Row> partitionBuckets, int buckets) {
     return HashDiff.hashedInBuckets(RowHashes.located(rows, side, plan, rules, buckets), side, plan, rules, partitionBuckets);
