@@ -37,7 +37,6 @@ final class DiffChanges implements ChangeReader {
   private final ColumnMapping mapping;
   private final String targetPath;
   private final HeldReads held = new HeldReads();
-  private SourceSnapshot snapshot;
 
   DiffChanges(SparkSession spark, Source source, TableConfig table, ColumnMapping mapping, String targetPath) {
     this.spark = spark;
@@ -54,7 +53,7 @@ final class DiffChanges implements ChangeReader {
 
   @Override
   public ChangeSet read(SyncStart start) {
-    snapshot = held.hold(source.snapshot());
+    SourceSnapshot snapshot = held.hold(source.snapshot());
     Dataset<Row> sourceRows = mapping.apply(snapshot.read());
     Dataset<Row> targetRows = spark.read().format("delta").load(targetPath);
     CompareRules rules = CompareRules.exact(table.keys());
@@ -129,6 +128,5 @@ final class DiffChanges implements ChangeReader {
   @Override
   public void close() {
     held.close();
-    snapshot = null;
   }
 }

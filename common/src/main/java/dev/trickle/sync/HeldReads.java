@@ -24,6 +24,11 @@ final class HeldReads implements AutoCloseable {
     return opened;
   }
 
+  /** The snapshot held now (after {@link #hold}). */
+  SourceSnapshot snapshot() {
+    return snapshot;
+  }
+
   /** Persists {@code rows} (memory, then local disk) until {@link #close}. */
   Dataset<Row> keep(Dataset<Row> rows) {
     Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());

@@ -43,7 +43,6 @@ final class WatermarkChanges implements ChangeReader {
   private final ColumnMapping mapping;
   private final String targetPath;
   private final HeldReads held = new HeldReads();
-  private SourceSnapshot snapshot;
 
   WatermarkChanges(SparkSession spark, JdbcSource source, TableConfig table, ColumnMapping mapping, String targetPath) {
     this.spark = spark;
@@ -63,7 +62,7 @@ final class WatermarkChanges implements ChangeReader {
     SyncConfig sync = table.sync();
     String column = table.columns().sourceName(sync.watermarkColumn().orElseThrow());
     WatermarkWindow.Kind kind = ChangeReaders.watermarkKind(table, source.schema());
-    snapshot = held.hold(source.snapshot());
+    SourceSnapshot snapshot = held.hold(source.snapshot());
     Optional<String> from = start.position().get(SourcePosition.WATERMARK);
     String predicate = from.map(m -> WatermarkWindow.predicate(source.dialect(), source.dialect().quoteName(column), kind, m,
         sync.lookback())).orElse(source.dialect().all());
@@ -115,7 +114,7 @@ final class WatermarkChanges implements ChangeReader {
       narrow.add(col(Changes.quote(sourceKeys.get(i))));
       narrow.add(col(Changes.quote(sourceKeys.get(i))).as(RAW + i)); // passes the mapping untouched
     }
-    Dataset<Row> mappedKeys = mapping.apply(snapshot.read().select(narrow.toArray(Column[]::new)));
+    Dataset<Row> mappedKeys = mapping.apply(held.snapshot().read().select(narrow.toArray(Column[]::new)));
     Dataset<Row> targetKeys = spark.read().format("delta").load(targetPath).select(Changes.columns(keys));
     Dataset<Row> oneSided = held.keep(KeyScan.oneSided(mappedKeys, targetKeys, keys));
     long deleted = 0;
@@ -143,7 +142,7 @@ final class WatermarkChanges implements ChangeReader {
     if (missed == 0) {
       return new KeyScanFound(deletes, deleted, 0, Optional.empty());
     }
-    Dataset<Row> rows = snapshot.read().join(broadcast(missedKeys), scala.jdk.javaapi.CollectionConverters.asScala(sourceKeys).toSeq(),
+    Dataset<Row> rows = held.snapshot().read().join(broadcast(missedKeys), scala.jdk.javaapi.CollectionConverters.asScala(sourceKeys).toSeq(),
         "left_semi");
     return new KeyScanFound(deletes, deleted, missed, Optional.of(rows));
   }
@@ -152,6 +151,5 @@ final class WatermarkChanges implements ChangeReader {
   @Override
   public void close() {
     held.close();
-    snapshot = null;
   }
 }

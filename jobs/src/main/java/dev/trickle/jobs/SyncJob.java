@@ -159,7 +159,6 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
     });
   }
 
-
   record Ledgers(SyncLedger batches, SourceFilesLedger files) {}
 
   /** The ledger side of one batch: its rows, its files and the line people read. */
