@@ -2,12 +2,12 @@ package dev.trickle.jobs;
 
 import dev.trickle.ExitCode;
 import dev.trickle.TrickleException;
-import dev.trickle.config.SyncMode;
-import dev.trickle.demo.DemoCdc;
-import dev.trickle.demo.DemoChanges;
 import dev.trickle.config.ConfigLoader;
+import dev.trickle.config.SyncMode;
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
+import dev.trickle.demo.DemoCdc;
+import dev.trickle.demo.DemoChanges;
 import dev.trickle.demo.DemoShop;
 import dev.trickle.demo.LocalPostgres;
 import dev.trickle.spark.SparkSessions;

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
+import dev.trickle.recon.ReconTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ final class DemoTamper {
 
   /** The run's diff rows for the table, one line each (recon_diffs is capped per run, so this stays small). */
   static List<String> diffLines(SparkSession spark, TrickleConfig config, String runId, String table) {
-    List<Row> rows = spark.read().format("delta").load(config.reconDir().replaceAll("/+$", "") + "/recon_diffs")
+    List<Row> rows = new ReconTables(spark, config.reconDir()).diffs().read()
         .where(col("run_id").equalTo(runId).and(col("table_name").equalTo(table)))
         .orderBy("diff_type", "key").select("diff_type", "key", "changed_columns").collectAsList();
     List<String> out = new ArrayList<>();
