@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.trickle.config.ColumnsConfig;
+import dev.trickle.config.ConfigLoader;
 import dev.trickle.config.ReconcileConfig;
+import dev.trickle.config.TrickleConfig;
 import dev.trickle.demo.LocalPostgres;
 import dev.trickle.recon.BucketSizing;
 import dev.trickle.recon.CompareRules;
@@ -62,12 +64,8 @@ public final class ReconBench {
     Path dir = Path.of(args.length > 0 ? args[0] : "bench-work");
     long rows = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L;
     long pgRows = args.length > 2 ? Long.parseLong(args[2]) : 2_000_000L;
-    SparkSession.Builder builder = SparkSession.builder().master("local[*]").appName("bench-recon");
-    SparkSessions.baseSettings().forEach(builder::config);
-    // Configured as a local scripts/trickle run is: the site defaults' Spark settings.
-    siteSparkSettings().forEach(builder::config);
-    SparkSession spark = builder.config("spark.ui.enabled", "false").getOrCreate();
     Files.createDirectories(dir);
+    SparkSession spark = SparkSessions.getOrCreate(sessionConfig(dir));
     files(spark, dir, rows);
     if (pgRows > 0) {
       postgres(spark, dir, pgRows);
@@ -77,15 +75,21 @@ public final class ReconBench {
     spark.stop();
   }
 
-  /** {@code trickle.spark.conf} of the site defaults file (TRICKLE_DEFAULTS, else conf/application.conf). */
-  private static java.util.Map<String, String> siteSparkSettings() {
-    String file = System.getenv().getOrDefault("TRICKLE_DEFAULTS", "conf/application.conf");
-    com.typesafe.config.Config site = com.typesafe.config.ConfigFactory.parseFile(new java.io.File(file));
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-    if (site.hasPath("trickle.spark.conf")) {
-      site.getObject("trickle.spark.conf").unwrapped().forEach((k, v) -> out.put(k, String.valueOf(v)));
-    }
-    return out;
+  /**
+   * The session's config: a pipeline over the generated source, under the site defaults a local
+   * scripts/trickle run uses (TRICKLE_DEFAULTS, set by bench-recon.sh), so Spark is configured as
+   * a user's local run is.
+   */
+  private static TrickleConfig sessionConfig(Path dir) throws java.io.IOException {
+    Path file = Files.writeString(dir.resolve("bench.conf"), """
+        trickle {
+          warehouse = "%1$s/lake"
+          spark.conf { "spark.ui.enabled" = false }
+          sources { files { type = parquet, path = "%1$s" } }
+          tables { bench { source { ref = files, path = source-parquet }, keys = [id] } }
+        }
+        """.formatted(dir.toAbsolutePath()));
+    return ConfigLoader.load(file, java.util.Map.of(), System.getenv());
   }
 
   private static void files(SparkSession spark, Path dir, long rows) {
