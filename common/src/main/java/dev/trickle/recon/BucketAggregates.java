@@ -2,7 +2,6 @@ package dev.trickle.recon;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -24,10 +23,13 @@ public final class BucketAggregates {
 
   private BucketAggregates() {}
 
-  /** The aggregates of rows with hash columns ({@link RowHashes#hashed}). */
-  public static Dataset<Row> of(Dataset<Row> hashed) {
-    return hashed.groupBy(col(RowHashes.PARTITION), col(RowHashes.BUCKET))
-        .agg(count(lit(1)).as(ROWS), WrappingSum.of(col(RowHashes.ROW_HASH)).as(HASH));
+  /**
+   * The aggregates of rows with hash columns ({@link RowHashes#hashed}) in {@code buckets}
+   * buckets, added up per task in arrays ({@link BucketTotals}). {@code partitioned} false: every
+   * row's partition is {@link RowHashes#WHOLE_TABLE} (the plan counts no partitions).
+   */
+  public static Dataset<Row> of(Dataset<Row> hashed, int buckets, boolean partitioned) {
+    return BucketTotals.of(hashed, buckets, partitioned);
   }
 
   /** Per partition only, rolled up from bucket aggregates. */

@@ -39,14 +39,19 @@ public final class HashDiff {
   /** Compares {@code source} with {@code target} under {@code rules} with {@code buckets} buckets (all lazy). */
   public static Result of(Dataset<Row> source, Dataset<Row> target, CompareRules rules, int buckets) {
     ComparisonPlan plan = ComparisonPlan.of(source.schema(), target.schema(), rules);
-    Dataset<Row> sourceAggregates = BucketAggregates.of(narrow(source, Side.SOURCE, plan, rules, buckets));
-    Dataset<Row> targetAggregates = BucketAggregates.of(narrow(target, Side.TARGET, plan, rules, buckets));
+    Dataset<Row> sourceAggregates = aggregates(source, Side.SOURCE, plan, rules, buckets);
+    Dataset<Row> targetAggregates = aggregates(target, Side.TARGET, plan, rules, buckets);
     Dataset<Row> mismatched = BucketAggregates.mismatched(sourceAggregates, targetAggregates);
     Dataset<Row> differences = Differences.between(
         hashedInBuckets(RowHashes.located(source, Side.SOURCE, plan, rules, buckets), Side.SOURCE, plan, rules, mismatched),
         hashedInBuckets(RowHashes.located(target, Side.TARGET, plan, rules, buckets), Side.TARGET, plan, rules, mismatched),
         plan, rules);
     return new Result(plan, sourceAggregates, targetAggregates, mismatched, differences);
+  }
+
+  /** One side's bucket aggregates ({@link BucketAggregates}) from its {@link #narrow} projection. */
+  public static Dataset<Row> aggregates(Dataset<Row> rows, Side side, ComparisonPlan plan, CompareRules rules, int buckets) {
+    return BucketAggregates.of(narrow(rows, side, plan, rules, buckets), buckets, !plan.partitions().isEmpty());
   }
 
   /**

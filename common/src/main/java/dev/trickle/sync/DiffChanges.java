@@ -61,8 +61,8 @@ final class DiffChanges implements ChangeReader {
     int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
 
     Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
-        BucketAggregates.of(HashDiff.narrow(sourceRows, Side.SOURCE, plan, rules, buckets)),
-        BucketAggregates.of(HashDiff.narrow(targetRows, Side.TARGET, plan, rules, buckets))));
+        HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),
+        HashDiff.aggregates(targetRows, Side.TARGET, plan, rules, buckets)));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
       return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
