@@ -8,6 +8,7 @@
 # method's differing keys are checked against the injected ones. PG_ROWS (default 2,000,000; 0
 # skips it): an embedded PostgreSQL table against its Delta copy, with and without pushdown, with
 # the bytes PostgreSQL sent counted by a relay in between. BENCH_MEMORY sets the heap (default 6g).
+# TRICKLE_LOG_CONF names another log4j2 file (e.g. one with dev.trickle at DEBUG, which logs each step's duration).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,5 +22,5 @@ CP="$CP:$(cat "$ROOT/jobs/target/spark-classpath-provided.txt"):$(cat "$ROOT/job
 export TRICKLE_DEFAULTS="${TRICKLE_DEFAULTS-$ROOT/conf/application.conf}" # as a local scripts/trickle run
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
 
-exec java "${JVM_FLAGS[@]}" -Xmx"${BENCH_MEMORY:-6g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+exec java "${JVM_FLAGS[@]}" -Xmx"${BENCH_MEMORY:-6g}" -Dlog4j2.configurationFile="${TRICKLE_LOG_CONF:-$ROOT/conf/log4j2.properties}" \
   -cp "$CP" dev.trickle.bench.ReconBench "$WORK" "$ROWS" "$PG_ROWS"

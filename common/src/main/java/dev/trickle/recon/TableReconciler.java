@@ -47,13 +47,13 @@ public final class TableReconciler implements AutoCloseable {
     Dataset<Row> diffs = null;
     if (aggregate) {
       String what = hashes ? "count and hash" : "count";
-      // Both sides' passes run as one Spark job, so their scans share the cores.
-      comparison = step(table, "aggregates", what + " the source " + request.source().describe() + " and the target "
-          + request.target().describe(), () -> materialise(BucketAggregates.compare(
-              request.source().bucketAggregates(request.buckets(), hashes),
-              request.target().bucketAggregates(request.buckets(), hashes), RowHashes.PARTITION, RowHashes.BUCKET)));
+      // Both sides' passes run as one Spark job, so their scans share the cores; that job's per-partition
+      // roll-up also fills the kept comparison, which the drill-down and key checks read again.
+      comparison = keep(BucketAggregates.compare(request.source().bucketAggregates(request.buckets(), hashes),
+          request.target().bucketAggregates(request.buckets(), hashes), RowHashes.PARTITION, RowHashes.BUCKET));
       Dataset<Row> compared = comparison;
-      PartitionsFound found = step(table, "partitions", "compare partitions", () -> partitions(compared));
+      PartitionsFound found = step(table, "aggregates", what + " the source " + request.source().describe()
+          + " and the target " + request.target().describe() + ", compare per partition", () -> partitions(compared));
       partitions = found.partitions();
       mismatched = found.mismatchedBuckets();
     }
