@@ -104,8 +104,22 @@ public final class Differences {
    */
   public static Dataset<Row> detailed(Dataset<Row> leftover, Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan,
       CompareRules rules) {
+    return classified(withRows(leftover, source, target, plan), plan, rules);
+  }
+
+  /**
+   * The {@link #leftover} rows with one row of each side attached where that side has rows left
+   * over: the first half of {@link #detailed}, which reads both sides. Callers that keep it
+   * ({@link #classified} reads it three times) read the sides once.
+   */
+  public static Dataset<Row> withRows(Dataset<Row> leftover, Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan) {
     List<String> keys = keyNames(plan);
-    Dataset<Row> detailed = withDetails(withDetails(leftover, source, plan, keys, "s"), target, plan, keys, "t");
+    return withDetails(withDetails(leftover, source, plan, keys, "s"), target, plan, keys, "t");
+  }
+
+  /** {@link #withRows} classified: the second half of {@link #detailed}. */
+  public static Dataset<Row> classified(Dataset<Row> detailed, ComparisonPlan plan, CompareRules rules) {
+    List<String> keys = keyNames(plan);
     Column pair = col("key_left_s").equalTo(1).and(col("key_left_t").equalTo(1));
     return changed(detailed.where(pair), plan, rules, keys)
         .unionByName(unpaired(detailed.where(pair.unary_$bang()), keys));

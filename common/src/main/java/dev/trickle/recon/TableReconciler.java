@@ -7,11 +7,13 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.config.ReconcileConfig;
 import dev.trickle.recon.ReconReport.PartitionResult;
+import dev.trickle.spark.LocalCopies;
 import dev.trickle.spark.SparkSteps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,11 +25,12 @@ import org.apache.spark.storage.StorageLevel;
  * aggregates, a drill-down into the mismatched buckets only, then the key and profile checks,
  * then the verdict. Each step runs in its own Spark job group, named after the table and step.
  * Only aggregates, the key figures, capped examples and the partition results reach the driver;
- * differing rows stay in Spark (persisted until {@link #close}) and are written from there.
+ * differing rows stay in Spark (kept until {@link #close}) and are written from there.
  */
 public final class TableReconciler implements AutoCloseable {
   private final SparkSession spark;
   private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final LocalCopies copies = new LocalCopies();
 
   public TableReconciler(SparkSession spark) {
     this.spark = spark;
@@ -66,11 +69,13 @@ public final class TableReconciler implements AutoCloseable {
       diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> {
         // Both sides' scans run at once; the left-over (key, hash) rows are kept too, or each use
         // of them would recompute the whole matching.
-        Dataset<Row> s = keep(request.source().rowsIn(only, request.buckets()));
-        Dataset<Row> t = keep(request.target().rowsIn(only, request.buckets()));
-        SparkSteps.concurrently(List.of(s::count, t::count));
-        Dataset<Row> leftover = materialise(Differences.leftover(s, t, request.plan()));
-        return materialise(Differences.detailed(leftover, s, t, request.plan(), request.rules()));
+        AtomicReference<Dataset<Row>> s = new AtomicReference<>();
+        AtomicReference<Dataset<Row>> t = new AtomicReference<>();
+        SparkSteps.concurrently(List.of(() -> s.set(copies.of(request.source().rowsIn(only, request.buckets()))),
+            () -> t.set(copies.of(request.target().rowsIn(only, request.buckets())))));
+        Dataset<Row> leftover = copies.of(Differences.leftover(s.get(), t.get(), request.plan()));
+        Dataset<Row> withRows = copies.of(Differences.withRows(leftover, s.get(), t.get(), request.plan()));
+        return copies.of(Differences.classified(withRows, request.plan(), request.rules()));
       });
       Dataset<Row> found = diffs;
       differences = step(table, "count-differences", "count the rows of " + spoiltBuckets + " bucket(s) that differ",
@@ -161,12 +166,6 @@ public final class TableReconciler implements AutoCloseable {
         .map(m -> Long.parseLong(source ? m.sourceValue() : m.targetValue())).orElse(0L);
   }
 
-  private Dataset<Row> materialise(Dataset<Row> rows) {
-    Dataset<Row> kept = keep(rows);
-    kept.count();
-    return kept;
-  }
-
   /** Persisted by the first job that computes it, until {@link #close}. */
   private Dataset<Row> keep(Dataset<Row> rows) {
     Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
@@ -178,10 +177,11 @@ public final class TableReconciler implements AutoCloseable {
     return SparkSteps.step(spark, "trickle-reconcile-" + table + "-" + name, "reconcile " + table + ": " + description, body);
   }
 
-  /** Drops what was persisted; call after the report is written. */
+  /** Drops what was kept; call after the report is written. */
   @Override
   public void close() {
     persisted.forEach(Dataset::unpersist);
     persisted.clear();
+    copies.close();
   }
 }
