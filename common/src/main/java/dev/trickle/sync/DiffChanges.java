@@ -68,15 +68,15 @@ final class DiffChanges implements ChangeReader {
       return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
     }
     // Second pass: only the rows of mismatched buckets are kept, and matched by key and row hash.
-    Dataset<Row> s = held.keep(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
-    Dataset<Row> t = held.keep(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
-    Dataset<Row> leftover = held.keep(Differences.leftover(HashDiff.narrowOf(s, Side.SOURCE, plan, rules),
+    Dataset<Row> s = held.copy(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
+    Dataset<Row> t = held.copy(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
+    Dataset<Row> leftover = held.copy(Differences.leftover(HashDiff.narrowOf(s, Side.SOURCE, plan, rules),
         HashDiff.narrowOf(t, Side.TARGET, plan, rules), plan));
     requireUniqueSourceKeys(leftover, plan);
-    // The change rows are few; checkpointed, the MERGE plans over them instead of over the whole
+    // The change rows are few; copied, the MERGE plans over them instead of over the whole
     // comparison (which Spark and Delta would analyse again at every step).
-    Dataset<Row> upserts = changes(s, leftover, plan, rules, List.of(sourceRows.columns())).localCheckpoint(true);
-    Dataset<Row> deletes = deletes(t, leftover, plan, rules, table.keys()).localCheckpoint(true);
+    Dataset<Row> upserts = held.copy(changes(s, leftover, plan, rules, List.of(sourceRows.columns())));
+    Dataset<Row> deletes = held.copy(deletes(t, leftover, plan, rules, table.keys()));
     String note = spoilt + " of " + buckets + " bucket(s) differed";
     return ChangeSet.of(upserts, snapshot.position())
         .withTargetDeletes(deletes)

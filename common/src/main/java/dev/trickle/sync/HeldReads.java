@@ -1,6 +1,7 @@
 package dev.trickle.sync;
 
 import dev.trickle.source.SourceSnapshot;
+import dev.trickle.spark.LocalCopies;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -13,6 +14,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class HeldReads implements AutoCloseable {
   private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final LocalCopies copies = new LocalCopies();
   private SourceSnapshot snapshot;
 
   /** Holds {@code opened} (closing any snapshot held before) and returns it. */
@@ -36,10 +38,16 @@ final class HeldReads implements AutoCloseable {
     return kept;
   }
 
+  /** {@code rows} computed now and kept as rows ({@link LocalCopies}) until {@link #close}. */
+  Dataset<Row> copy(Dataset<Row> rows) {
+    return copies.of(rows);
+  }
+
   @Override
   public void close() {
     persisted.forEach(d -> d.unpersist(false));
     persisted.clear();
+    copies.close();
     if (snapshot != null) {
       snapshot.close();
       snapshot = null;
