@@ -1,7 +1,9 @@
 package dev.trickle.recon;
 
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -22,8 +24,8 @@ import scala.Tuple2;
  * arrays, in blocks of {@link #BLOCK} buckets, are shuffled and added up. A Spark {@code groupBy}
  * does the same through a hash map per row and took about twice as long as the scan it followed
  * (docs/BENCHMARKS.md); the arrays cost little more than the scan. A task that meets more labels
- * than {@link #TASK_MEMORY} holds hands its arrays on and starts again, so memory stays bounded
- * whatever the number of partitions.
+ * than {@link #TASK_MEMORY} holds hands its arrays on and starts again, and hands them on as it
+ * goes, so memory stays bounded whatever the number of partitions.
  */
 final class BucketTotals {
   static final int BLOCK = 4096;
@@ -44,8 +46,9 @@ final class BucketTotals {
         : hashed.select(RowHashes.BUCKET, RowHashes.ROW_HASH);
     int maxLabels = labelsPerTask(buckets);
     JavaRDD<Row> totals = narrow.queryExecution().toRdd().toJavaRDD()
-        .mapPartitionsToPair(rows -> (partitioned ? taskTotals(rows, buckets, maxLabels) : taskTotals(rows, buckets)).iterator())
-        .reduceByKey(BucketTotals::add, Math.max(1, Math.min(shufflePartitions, blocks)))
+        .mapPartitionsToPair(rows -> partitioned ? taskTotals(rows, buckets, maxLabels) : taskTotals(rows, buckets).iterator())
+        // Unpartitioned, there are only `blocks` keys to add up; per partition label, many more.
+        .reduceByKey(BucketTotals::add, partitioned ? shufflePartitions : Math.max(1, Math.min(shufflePartitions, blocks)))
         .flatMap(block -> rows(block._1()._1(), block._1()._2(), block._2()).iterator());
     return hashed.sparkSession().createDataFrame(totals, schema());
   }
@@ -72,34 +75,61 @@ final class BucketTotals {
   /**
    * One task's (label, bucket, row hash) rows added into arrays, as (label, block) to
    * {rows, hash, rows, hash...}; past {@code maxLabels} labels the arrays so far are handed on and
-   * the task starts again.
+   * the task starts again. Lazy, so a task holds at most one round of arrays and their blocks.
    */
-  static List<Tuple2<Tuple2<String, Integer>, long[]>> taskTotals(Iterator<InternalRow> rows, int buckets, int maxLabels) {
-    Map<UTF8String, long[]> byLabel = new HashMap<>();
-    List<Tuple2<Tuple2<String, Integer>, long[]>> out = new ArrayList<>();
-    UTF8String lastLabel = null;
-    long[] last = null;
-    while (rows.hasNext()) {
-      InternalRow row = rows.next();
-      UTF8String label = row.getUTF8String(0);
-      if (!label.equals(lastLabel)) {
-        last = byLabel.get(label);
-        if (last == null) {
-          if (byLabel.size() == maxLabels) {
-            byLabel.forEach((l, totals) -> handOn(l.toString(), totals, buckets, out));
-            byLabel.clear();
+  static Iterator<Tuple2<Tuple2<String, Integer>, long[]>> taskTotals(Iterator<InternalRow> rows, int buckets, int maxLabels) {
+    return new Iterator<>() {
+      private final Map<UTF8String, long[]> byLabel = new HashMap<>();
+      private final Deque<Tuple2<Tuple2<String, Integer>, long[]>> ready = new ArrayDeque<>();
+      private UTF8String lastLabel;
+      private long[] last;
+
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && (rows.hasNext() || !byLabel.isEmpty())) {
+          if (rows.hasNext()) {
+            add(rows.next());
+          } else {
+            handOnAll();
           }
-          last = new long[2 * buckets];
-          byLabel.put(label.clone(), last);
         }
-        lastLabel = label.clone();
+        return !ready.isEmpty();
       }
-      int at = 2 * row.getInt(1);
-      last[at]++;
-      last[at + 1] += row.getLong(2); // wraps on purpose
-    }
-    byLabel.forEach((l, totals) -> handOn(l.toString(), totals, buckets, out));
-    return out;
+
+      @Override
+      public Tuple2<Tuple2<String, Integer>, long[]> next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return ready.poll();
+      }
+
+      private void add(InternalRow row) {
+        UTF8String label = row.getUTF8String(0);
+        if (!label.equals(lastLabel)) {
+          last = byLabel.get(label);
+          if (last == null) {
+            if (byLabel.size() == maxLabels) {
+              handOnAll();
+            }
+            last = new long[2 * buckets];
+            byLabel.put(label.clone(), last);
+          }
+          lastLabel = label.clone();
+        }
+        int at = 2 * row.getInt(1);
+        last[at]++;
+        last[at + 1] += row.getLong(2); // wraps on purpose
+      }
+
+      private void handOnAll() {
+        List<Tuple2<Tuple2<String, Integer>, long[]>> out = new ArrayList<>();
+        byLabel.forEach((l, totals) -> handOn(l.toString(), totals, buckets, out));
+        byLabel.clear();
+        lastLabel = null;
+        ready.addAll(out);
+      }
+    };
   }
 
   /** Adds one label's non-empty blocks to {@code out}. */

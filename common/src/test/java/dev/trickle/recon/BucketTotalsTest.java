@@ -82,6 +82,39 @@ class BucketTotalsTest {
   }
 
   @Test
+  void aTaskHandsBlocksOnBeforeItHasReadAllItsRows() {
+    List<InternalRow> input = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      input.add(new GenericInternalRow(new Object[] {UTF8String.fromString("day=" + i), 0, 1L}));
+    }
+    int[] read = {0};
+    Iterator<InternalRow> counting = new Iterator<>() {
+      private final Iterator<InternalRow> rows = input.iterator();
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public InternalRow next() {
+        read[0]++;
+        return rows.next();
+      }
+    };
+    Iterator<Tuple2<Tuple2<String, Integer>, long[]>> blocks = BucketTotals.taskTotals(counting, 64, 4);
+    blocks.next();
+    // Memory stays bounded: the first labels' arrays leave before the hundredth label is read.
+    assertTrue(read[0] <= 5, "rows read before the first block was handed on: " + read[0]);
+    int handedOn = 1;
+    while (blocks.hasNext()) {
+      blocks.next();
+      handedOn++;
+    }
+    assertEquals(100, handedOn);
+  }
+
+  @Test
   void noRowsGiveNoAggregates(SparkSession spark) {
     Dataset<Row> empty = spark.createDataFrame(List.of(), HASHED);
     assertEquals(0, BucketAggregates.of(empty, 64, true).count() + BucketAggregates.of(empty, 64, false).count());
@@ -98,7 +131,8 @@ class BucketTotalsTest {
       asRows.add(RowFactory.create(labels[i], i % buckets, 100L + i));
     }
     Iterator<InternalRow> it = input.iterator();
-    List<Tuple2<Tuple2<String, Integer>, long[]>> handedOn = BucketTotals.taskTotals(it, buckets, 2);
+    List<Tuple2<Tuple2<String, Integer>, long[]>> handedOn = new ArrayList<>();
+    BucketTotals.taskTotals(it, buckets, 2).forEachRemaining(handedOn::add);
 
     // Two labels fit: "c" hands "a" and "b" on, and so on; the pieces still add up per label.
     assertTrue(handedOn.size() > 3, "expected the task to hand on more than one block per label: " + handedOn.size());
