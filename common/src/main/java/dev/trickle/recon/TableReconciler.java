@@ -69,12 +69,12 @@ public final class TableReconciler implements AutoCloseable {
       diffs = step(table, "drill-down", "drill into " + mismatched + " mismatched bucket(s)", () -> {
         // Both sides' scans run at once; the left-over (key, hash) rows are kept too, or each use
         // of them would recompute the whole matching.
-        AtomicReference<Dataset<Row>> s = new AtomicReference<>();
-        AtomicReference<Dataset<Row>> t = new AtomicReference<>();
-        SparkSteps.concurrently(List.of(() -> s.set(copies.of(request.source().rowsIn(only, request.buckets()))),
-            () -> t.set(copies.of(request.target().rowsIn(only, request.buckets())))));
-        Dataset<Row> leftover = copies.of(Differences.leftover(s.get(), t.get(), request.plan()));
-        Dataset<Row> withRows = copies.of(Differences.withRows(leftover, s.get(), t.get(), request.plan()));
+        List<Dataset<Row>> sides = bothSides(() -> copies.of(request.source().rowsIn(only, request.buckets())),
+            () -> copies.of(request.target().rowsIn(only, request.buckets())));
+        Dataset<Row> s = sides.get(0);
+        Dataset<Row> t = sides.get(1);
+        Dataset<Row> leftover = copies.of(Differences.leftover(s, t, request.plan()));
+        Dataset<Row> withRows = copies.of(Differences.withRows(leftover, s, t, request.plan()));
         return copies.of(Differences.classified(withRows, request.plan(), request.rules()));
       });
       Dataset<Row> found = diffs;
@@ -83,9 +83,9 @@ public final class TableReconciler implements AutoCloseable {
     }
     List<Metric> keyMetrics = new ArrayList<>();
     if (config.keys()) {
-      KeyDistribution.Stats s = step(table, "source-keys", "key distribution of the source", () -> request.source().keys());
-      KeyDistribution.Stats t = step(table, "target-keys", "key distribution of the target", () -> request.target().keys());
-      keyMetrics.addAll(KeyDistribution.compare(s, t));
+      List<KeyDistribution.Stats> stats = step(table, "keys", "key distribution of the source and the target",
+          () -> bothSides(request.source()::keys, request.target()::keys));
+      keyMetrics.addAll(KeyDistribution.compare(stats.get(0), stats.get(1)));
       if (hashes) {
         String[] sourceSpread = KeyDistribution.bucketSpread(comparison, "source_rows", request.buckets());
         String[] targetSpread = KeyDistribution.bucketSpread(comparison, "target_rows", request.buckets());
@@ -95,9 +95,9 @@ public final class TableReconciler implements AutoCloseable {
     }
     List<Metric> columnMetrics = new ArrayList<>();
     if (config.profiles()) {
-      Map<String, Map<String, Object>> s = step(table, "source-profiles", "profile the source's columns", () -> request.source().profiles());
-      Map<String, Map<String, Object>> t = step(table, "target-profiles", "profile the target's columns", () -> request.target().profiles());
-      columnMetrics.addAll(ColumnProfiles.compare(request.plan().compared(), s, t, request.rules()));
+      List<Map<String, Map<String, Object>>> profiles = step(table, "profiles", "profile the columns of the source and the target",
+          () -> bothSides(request.source()::profiles, request.target()::profiles));
+      columnMetrics.addAll(ColumnProfiles.compare(request.plan().compared(), profiles.get(0), profiles.get(1), request.rules()));
     }
     columnMetrics.addAll(schemaMetrics(request.plan()));
 
@@ -115,6 +115,17 @@ public final class TableReconciler implements AutoCloseable {
     return new ReconReport(table, request.runId(), started, Instant.now(), verdict, sourceRows, targetRows,
         differences[0], differences[1], differences[2], request.skippedRows(), request.asOf(), request.buckets(), mismatched,
         request.source().describe(), request.target().describe(), partitions, keyMetrics, columnMetrics, diffs, reasons, null);
+  }
+
+  /**
+   * The source's and the target's results, computed at once: each side's scan alone leaves a core
+   * idle while its last, smaller tasks run.
+   */
+  private static <T> List<T> bothSides(Supplier<T> source, Supplier<T> target) {
+    AtomicReference<T> s = new AtomicReference<>();
+    AtomicReference<T> t = new AtomicReference<>();
+    SparkSteps.concurrently(List.of(() -> s.set(source.get()), () -> t.set(target.get())));
+    return List.of(s.get(), t.get());
   }
 
   private record PartitionsFound(List<PartitionResult> partitions, long mismatchedBuckets) {}
