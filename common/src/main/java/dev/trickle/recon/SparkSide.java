@@ -33,7 +33,8 @@ public final class SparkSide implements SideStatistics {
   public Dataset<Row> bucketAggregates(int buckets, boolean withHashes) {
     if (!withHashes) {
       Dataset<Row> located = RowHashes.located(rows, side, plan, rules, 1);
-      return BucketAggregates.of(located.select(col(RowHashes.PARTITION), col(RowHashes.BUCKET), lit(0L).as(RowHashes.ROW_HASH)), 1, !plan.partitions().isEmpty());
+      Dataset<Row> counted = located.select(col(RowHashes.PARTITION), col(RowHashes.BUCKET), lit(0L).as(RowHashes.ROW_HASH));
+      return BucketAggregates.of(counted, 1, !plan.partitions().isEmpty());
     }
     return HashDiff.aggregates(rows, side, plan, rules, buckets);
   }
