@@ -3,7 +3,6 @@ package dev.trickle.recon;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +29,6 @@ public final class BucketAggregates {
    */
   public static Dataset<Row> of(Dataset<Row> hashed, int buckets, boolean partitioned) {
     return BucketTotals.of(hashed, buckets, partitioned);
-  }
-
-  /** Per partition only, rolled up from bucket aggregates. */
-  public static Dataset<Row> perPartition(Dataset<Row> buckets) {
-    return buckets.groupBy(col(RowHashes.PARTITION))
-        .agg(sum(col(ROWS)).as(ROWS), WrappingSum.of(col(HASH)).as(HASH));
   }
 
   /**

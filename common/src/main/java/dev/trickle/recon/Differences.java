@@ -90,17 +90,10 @@ public final class Differences {
         .where(col("left_s").plus(col("left_t")).gt(0));
   }
 
-  /** The distinct canonical keys (plan names) with a left-over row on {@code side}. */
-  public static Dataset<Row> leftoverKeys(Dataset<Row> leftover, Side side, ComparisonPlan plan) {
-    String left = side == Side.SOURCE ? "left_s" : "left_t";
-    return leftover.where(col(left).gt(0))
-        .select(keyNames(plan).stream().map(k -> col(RowHashes.quote(k))).toArray(Column[]::new)).distinct();
-  }
-
   /**
    * The {@link #leftover} rows classified, with each side's values: {@code source} and
    * {@code target} are hashed rows with JSON ({@link RowHashes#hashed}) holding at least the
-   * left-over rows of their side (the rows of {@link #leftoverKeys} are enough).
+   * left-over rows of their side (the rows of the mismatched buckets are enough).
    */
   public static Dataset<Row> detailed(Dataset<Row> leftover, Dataset<Row> source, Dataset<Row> target, ComparisonPlan plan,
       CompareRules rules) {

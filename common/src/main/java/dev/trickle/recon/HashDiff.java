@@ -20,8 +20,8 @@ import org.apache.spark.sql.Row;
  * mismatched buckets (the bucket is computed from the key alone, before the rest of a row is
  * touched). Keeping every row's narrow projection from the first pass instead was measured and
  * rejected: building Spark's cache costs about twice the second pass (docs/BENCHMARKS.md).
- * Everything here is lazy: callers that use several results persist them, as
- * {@code TableReconciler} does.
+ * Everything here is lazy: callers that use several results keep them, as
+ * {@code TableReconciler} does with local copies ({@code dev.trickle.spark.LocalCopies}).
  */
 public final class HashDiff {
   private HashDiff() {}
