@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,8 +25,8 @@ import scala.Tuple2;
  * arrays, in blocks of {@link #BLOCK} buckets, are shuffled and added up. A Spark {@code groupBy}
  * does the same through a hash map per row and took about twice as long as the scan it followed
  * (docs/BENCHMARKS.md); the arrays cost little more than the scan. A task that meets more labels
- * than {@link #TASK_MEMORY} holds hands its arrays on and starts again, and hands them on as it
- * goes, so memory stays bounded whatever the number of partitions.
+ * than {@link #TASK_MEMORY} holds hands its arrays on as it goes and starts again, so memory stays
+ * bounded whatever the number of partitions.
  */
 final class BucketTotals {
   static final int BLOCK = 4096;
@@ -46,7 +47,7 @@ final class BucketTotals {
         : hashed.select(RowHashes.BUCKET, RowHashes.ROW_HASH);
     int maxLabels = labelsPerTask(buckets);
     JavaRDD<Row> totals = narrow.queryExecution().toRdd().toJavaRDD()
-        .mapPartitionsToPair(rows -> partitioned ? taskTotals(rows, buckets, maxLabels) : taskTotals(rows, buckets).iterator())
+        .mapPartitionsToPair(rows -> partitioned ? taskTotals(rows, buckets, maxLabels) : taskTotals(rows, buckets))
         // Unpartitioned, there are only `blocks` keys to add up; per partition label, many more.
         .reduceByKey(BucketTotals::add, partitioned ? shufflePartitions : Math.max(1, Math.min(shufflePartitions, blocks)))
         .flatMap(block -> rows(block._1()._1(), block._1()._2(), block._2()).iterator());
@@ -59,7 +60,7 @@ final class BucketTotals {
   }
 
   /** One task's (bucket, row hash) rows, all of {@link RowHashes#WHOLE_TABLE}, added into one array. */
-  static List<Tuple2<Tuple2<String, Integer>, long[]>> taskTotals(Iterator<InternalRow> rows, int buckets) {
+  static Iterator<Tuple2<Tuple2<String, Integer>, long[]>> taskTotals(Iterator<InternalRow> rows, int buckets) {
     long[] totals = new long[2 * buckets];
     while (rows.hasNext()) {
       InternalRow row = rows.next();
@@ -69,7 +70,7 @@ final class BucketTotals {
     }
     List<Tuple2<Tuple2<String, Integer>, long[]>> out = new ArrayList<>();
     handOn(RowHashes.WHOLE_TABLE, totals, buckets, out);
-    return out;
+    return out.iterator();
   }
 
   /**
