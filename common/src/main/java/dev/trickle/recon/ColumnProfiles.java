@@ -1,27 +1,14 @@
 package dev.trickle.recon;
 
-import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.approx_count_distinct;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.try_sum;
-import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.recon.ComparisonPlan.Canon;
 import dev.trickle.recon.ComparisonPlan.PlannedColumn;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -30,7 +17,7 @@ import org.apache.spark.sql.types.DecimalType;
  * Column profiles of one side, on canonical values (so int against bigint profiles alike): per
  * column {@code nulls}, {@code min}, {@code max}, {@code sum} (numbers) and
  * {@code approx_distinct} (HyperLogLog: identical values give identical estimates). One
- * aggregation over the side, one row back to the driver.
+ * pass over the side ({@link ProfileTotals}), one small result per task back to the driver.
  */
 public final class ColumnProfiles {
   public static final String NULLS = "nulls";
@@ -65,40 +52,7 @@ public final class ColumnProfiles {
 
   /** Profiles of canonical rows ({@link RowHashes#canonical}): column -> metric -> value. */
   public static Map<String, Map<String, Object>> compute(Dataset<Row> canonical, List<PlannedColumn> columns) {
-    List<Column> aggregates = new ArrayList<>();
-    List<String[]> names = new ArrayList<>();
-    aggregates.add(count(lit(1)).as(ROWS));
-    for (int i = 0; i < columns.size(); i++) {
-      PlannedColumn c = columns.get(i);
-      Column v = col(RowHashes.quote(c.name()));
-      for (String metric : metrics(c, true)) {
-        aggregates.add(aggregate(metric, v, c.storageType()).as("p" + i + "_" + metric));
-        names.add(new String[] {c.name(), metric});
-      }
-      if (c.floating()) {
-        aggregates.add(sum(abs(v)).as("p" + i + "_" + SUM_ABS));
-        names.add(new String[] {c.name(), SUM_ABS});
-      }
-    }
-    Row row = canonical.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      out.computeIfAbsent(names.get(i)[0], k -> new LinkedHashMap<>(Map.of(ROWS, row.get(0))))
-          .put(names.get(i)[1], row.get(i + 1));
-    }
-    return out;
-  }
-
-  private static Column aggregate(String metric, Column v, DataType type) {
-    return switch (metric) {
-      case NULLS -> sum(when(v.isNull(), lit(1L)).otherwise(lit(0L)));
-      case MIN -> type instanceof BooleanType ? min(v.cast(DataTypes.IntegerType)).cast(DataTypes.BooleanType) : min(v);
-      case MAX -> type instanceof BooleanType ? max(v.cast(DataTypes.IntegerType)).cast(DataTypes.BooleanType) : max(v);
-      // try_sum: NULL rather than an ANSI overflow error on sums beyond the type's range.
-      case SUM -> type.equals(DataTypes.DoubleType) ? sum(v) : try_sum(v);
-      case APPROX_DISTINCT -> approx_count_distinct(v);
-      default -> throw new IllegalArgumentException(metric);
-    };
+    return ProfileTotals.of(canonical, columns);
   }
 
   /**
