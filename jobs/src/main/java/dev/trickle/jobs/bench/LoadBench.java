@@ -48,7 +48,9 @@ public final class LoadBench {
     TrickleConfig sessionConfig = config(work, "pg", "jdbc:postgresql://127.0.0.1:1/none", "t", "source { ref = drops, path = src }");
     LoadBench bench = new LoadBench(work, SparkSessions.getOrCreate(sessionConfig));
     bench.parquet(parquetRows);
-    bench.postgres(pgRows);
+    if (pgRows > 0) { // 0 skips the PostgreSQL half
+      bench.postgres(pgRows);
+    }
     System.out.println();
     System.out.println("== bench-load results (" + Runtime.getRuntime().availableProcessors() + " cores, load average "
         + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
