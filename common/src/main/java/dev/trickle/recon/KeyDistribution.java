@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,11 @@ public final class KeyDistribution {
     }
   }
 
-  /** Figures of canonical key columns ({@link RowHashes#canonicalKeys}). */
+  /**
+   * Figures of canonical key columns ({@link RowHashes#canonicalKeys}). When no two rows share a
+   * key hash, every key is distinct, which two passes show without grouping the keys; otherwise
+   * (duplicates, or distinct keys whose hashes collide) the keys are grouped to count exactly.
+   */
   public static Stats compute(Dataset<Row> keys, List<String> keyNames) {
     Column[] keyColumns = keyNames.stream().map(k -> col(RowHashes.quote(k))).toArray(Column[]::new);
     Column anyNull = lit(false);
@@ -57,6 +62,18 @@ public final class KeyDistribution {
       anyNull = anyNull.or(k.isNull());
     }
     Column key = struct(keyColumns);
+    Row ends = keys.agg(count(lit(1)), sum(when(anyNull, lit(1L)).otherwise(lit(0L))),
+        to_json(min(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false")),
+        to_json(max(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false"))).head();
+    if (RepeatedHashes.of(keys.select(xxhash64(keyColumns))).repeated() > 0) {
+      return grouped(keys, keyColumns, anyNull, key);
+    }
+    long rows = ends.getLong(0);
+    return new Stats(rows, rows, 0, 0, longAt(ends, 1), ends.getString(2), ends.getString(3), List.of());
+  }
+
+  /** Figures from the keys grouped, with examples of duplicates. */
+  static Stats grouped(Dataset<Row> keys, Column[] keyColumns, Column anyNull, Column key) {
     Dataset<Row> perKey = keys.groupBy(keyColumns).agg(count(lit(1)).as("n"));
     Row figures = perKey.agg(
         sum(col("n")).as("rows"),
