@@ -7,6 +7,7 @@ import dev.trickle.jobs.load.LoadChecks;
 import dev.trickle.jobs.load.LoadProgress;
 import dev.trickle.plan.Chunk;
 import dev.trickle.plan.ChunkRequest;
+import dev.trickle.source.ParquetListing;
 import dev.trickle.source.SourcePosition;
 import dev.trickle.source.SourceSnapshot;
 import dev.trickle.spark.SparkSteps;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,9 +79,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
       Optional<Long> ready = load.targetReadyWithoutLoss(resumed);
       List<Chunk> plan = load.recordStart(loadId, snapshot, resumed, ready);
       try {
-        if (ready.isEmpty()) {
-          load.replaceTarget(loadId);
-        }
+        load.recordPlanAndReadyTarget(loadId, snapshot, resumed, plan, ready.isEmpty());
         ChunkRunner.Result result = load.loadChunks(loadId, snapshot, plan, resumed);
         return load.finish(loadId, plan, result, resumed);
       } catch (RuntimeException e) {
@@ -132,10 +132,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
           () -> first.flatMap(p -> checked.source().snapshotAt(p)).orElseGet(() -> checked.source().snapshot()));
     }
 
-    /**
-     * Records the attempt (RUNNING, with the first attempt's position) and, once per load, the plan
-     * and (Parquet) the listing the load read. Returns the load's chunks.
-     */
+    /** Plans the load (or takes the recorded plan) and records the attempt: RUNNING, with the first attempt's position. */
     List<Chunk> recordStart(String loadId, SourceSnapshot snapshot, Optional<LoadState> resumed, Optional<Long> targetBase) {
       position = resumed.flatMap(LoadState::position).orElse(snapshot.position());
       Optional<List<Chunk>> recorded = resumed.map(LoadState::plan).filter(p -> !p.isEmpty());
@@ -143,17 +140,34 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
           () -> snapshot.plan(ChunkRequest.of(table)).chunks()));
       ledger.started(table.name(), loadId, context.run().runId(), position, plan.size(), startedAt, targetBase,
           checked.target().describe());
-      if (recorded.isEmpty()) {
-        snapshot.listing().ifPresent(listing -> {
-          SourceFilesLedger files = new SourceFilesLedger(context.spark(), context.config().stateDir());
-          String positionId = SourceFilesLedger.forLoad(loadId);
-          if (files.listing(table.name(), positionId).files().isEmpty()) {
-            files.record(table.name(), positionId, listing);
-          }
-        });
-        ledger.planned(table.name(), loadId, plan);
-      }
       return plan;
+    }
+
+    /**
+     * Once per load, records the plan and (Parquet) the listing the load reads, while the target is
+     * emptied if an earlier load's rows must go: three tables, three independent commits, at once.
+     * All of them land before any chunk runs, so a chunk never commits under an unrecorded plan.
+     */
+    void recordPlanAndReadyTarget(String loadId, SourceSnapshot snapshot, Optional<LoadState> resumed, List<Chunk> plan,
+        boolean replace) {
+      List<Runnable> steps = new ArrayList<>();
+      if (resumed.map(LoadState::plan).filter(p -> !p.isEmpty()).isEmpty()) {
+        snapshot.listing().ifPresent(listing -> steps.add(() -> recordListing(loadId, listing, resumed.isPresent())));
+        steps.add(() -> ledger.planned(table.name(), loadId, plan));
+      }
+      if (replace) {
+        steps.add(() -> replaceTarget(loadId));
+      }
+      SparkSteps.concurrently(steps);
+    }
+
+    /** A fresh load's listing is new; a resumed one's may have landed before its attempt died. */
+    private void recordListing(String loadId, ParquetListing listing, boolean mayExist) {
+      SourceFilesLedger files = new SourceFilesLedger(context.spark(), context.config().stateDir());
+      String positionId = SourceFilesLedger.forLoad(loadId);
+      if (!mayExist || files.listing(table.name(), positionId).files().isEmpty()) {
+        files.record(table.name(), positionId, listing);
+      }
     }
 
     /**
@@ -179,7 +193,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
     }
 
     /** Empties the target (or gives it the new columns) for a fresh load, and records that it did. */
-    void replaceTarget(String loadId) {
+    private void replaceTarget(String loadId) {
       step("target", "replace target " + checked.target().describe(), () -> {
         checked.target().replace(checked.targetSchema());
         ledger.targetReady(table.name(), loadId, context.run().runId(), checked.target().version());
