@@ -51,7 +51,7 @@ final class ColumnTotals implements Serializable {
   private BigInteger sumBig; // the sum (sumLong then 0) once the long sum overflowed, or for wide decimals
   private double sumDouble;
   private double sumAbs;
-  private long[] registers;
+  private final long[] registers;
   private transient UnsafeRow registerRow;
 
   ColumnTotals(DataType type, List<String> metrics) {

@@ -65,7 +65,7 @@ public final class KeyDistribution {
     Row ends = keys.agg(count(lit(1)), sum(when(anyNull, lit(1L)).otherwise(lit(0L))),
         to_json(min(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false")),
         to_json(max(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false"))).head();
-    if (RepeatedHashes.of(keys.select(xxhash64(keyColumns))).repeated() > 0) {
+    if (RepeatedHashes.of(keys.select(xxhash64(keyColumns)), ends.getLong(0)).repeated() > 0) {
       return grouped(keys, keyColumns, anyNull, key);
     }
     long rows = ends.getLong(0);

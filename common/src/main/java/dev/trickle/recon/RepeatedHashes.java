@@ -1,10 +1,11 @@
 package dev.trickle.recon;
 
 import java.io.Serializable;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -14,12 +15,17 @@ import scala.Tuple2;
 
 /**
  * How many 64-bit hashes occur more than once, counted with plain arrays: each task hands its
- * hashes on in one array per range (the hash modulo the range count), each range's arrays meet
- * in one task, which sorts them and counts runs. On 10M unique keys a Spark {@code groupBy} took
- * 5.5 s, this 1.7 s (docs/BENCHMARKS.md). A task holds its input's hashes (8 bytes a row), and a
- * range task about as many, since there are at least twice as many ranges as input partitions.
+ * hashes on in blocks, split into one array per range (the hash modulo the range count); each
+ * range's arrays meet in one task, which sorts them and counts runs. On 10M unique keys a Spark
+ * {@code groupBy} took 5.5 s, this 1.7 s (docs/BENCHMARKS.md). Memory stays bounded whatever the
+ * table's size: a task holds one block of {@link #BLOCK} hashes, a range about
+ * {@link #RANGE_HASHES}.
  */
 final class RepeatedHashes {
+  static final int BLOCK = 1 << 20;
+  static final long RANGE_HASHES = 1 << 20;
+  private static final int MAX_RANGES = 1 << 16;
+
   private RepeatedHashes() {}
 
   /** Rows, distinct hashes, and hashes seen more than once. */
@@ -29,30 +35,56 @@ final class RepeatedHashes {
     }
   }
 
-  /** Counts of {@code hashes}, whose only column is a non-null long. */
-  static Counts of(Dataset<Row> hashes) {
-    JavaRDD<InternalRow> rows = hashes.queryExecution().toRdd().toJavaRDD();
+  /** Counts of {@code hashes}, whose only column is a non-null long; {@code rows} (about) sizes the ranges. */
+  static Counts of(Dataset<Row> hashes, long rows) {
+    return of(hashes, rows, RANGE_HASHES, BLOCK);
+  }
+
+  static Counts of(Dataset<Row> hashes, long rows, long rangeHashes, int block) {
+    JavaRDD<InternalRow> input = hashes.queryExecution().toRdd().toJavaRDD();
     int shufflePartitions = Integer.parseInt(hashes.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-    int ranges = Math.max(shufflePartitions, 2 * rows.getNumPartitions());
-    return rows.mapPartitionsToPair(task -> byRange(task, ranges))
+    int ranges = (int) Math.min(MAX_RANGES, Math.max(shufflePartitions, (rows + rangeHashes - 1) / rangeHashes));
+    return input.mapPartitionsToPair(task -> byRange(task, ranges, block))
         .groupByKey(new HashPartitioner(ranges))
         .map(range -> runs(range._2()))
         .fold(new Counts(0, 0, 0), Counts::plus);
   }
 
-  /** One task's hashes, one array per range. */
-  static Iterator<Tuple2<Integer, long[]>> byRange(Iterator<InternalRow> rows, int ranges) {
-    long[] all = new long[1024];
-    int n = 0;
-    while (rows.hasNext()) {
-      if (n == all.length) {
-        all = Arrays.copyOf(all, 2 * n);
+  /** One task's hashes, a block at a time, one array per range of each block. Lazy. */
+  static Iterator<Tuple2<Integer, long[]>> byRange(Iterator<InternalRow> rows, int ranges, int block) {
+    return new Iterator<>() {
+      private final Deque<Tuple2<Integer, long[]>> ready = new ArrayDeque<>();
+      private long[] hashes = new long[Math.min(block, 1024)];
+
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && rows.hasNext()) {
+          int n = 0;
+          while (n < block && rows.hasNext()) {
+            if (n == hashes.length) {
+              hashes = Arrays.copyOf(hashes, Math.min(block, 2 * n));
+            }
+            hashes[n++] = rows.next().getLong(0);
+          }
+          split(hashes, n, ranges, ready);
+        }
+        return !ready.isEmpty();
       }
-      all[n++] = rows.next().getLong(0);
-    }
+
+      @Override
+      public Tuple2<Integer, long[]> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
+      }
+    };
+  }
+
+  private static void split(long[] hashes, int n, int ranges, Deque<Tuple2<Integer, long[]>> out) {
     int[] sizes = new int[ranges];
     for (int i = 0; i < n; i++) {
-      sizes[Math.floorMod(all[i], ranges)]++;
+      sizes[Math.floorMod(hashes[i], ranges)]++;
     }
     long[][] split = new long[ranges][];
     for (int r = 0; r < ranges; r++) {
@@ -60,16 +92,14 @@ final class RepeatedHashes {
       sizes[r] = 0;
     }
     for (int i = 0; i < n; i++) {
-      int r = Math.floorMod(all[i], ranges);
-      split[r][sizes[r]++] = all[i];
+      int r = Math.floorMod(hashes[i], ranges);
+      split[r][sizes[r]++] = hashes[i];
     }
-    List<Tuple2<Integer, long[]>> out = new ArrayList<>();
     for (int r = 0; r < ranges; r++) {
       if (split[r].length > 0) {
         out.add(new Tuple2<>(r, split[r]));
       }
     }
-    return out.iterator();
   }
 
   /** One range's arrays: sorted together, equal neighbours counted. */

@@ -75,7 +75,15 @@ class KeyDistributionTest {
   void repeatedHashesAreCountedOncePerValue() {
     SparkSession spark = SharedSpark.session();
     Dataset<Row> hashes = spark.range(0, 20_000, 1, 7).selectExpr("CASE WHEN id < 30 THEN id % 4 ELSE id END AS h");
-    assertEquals(new RepeatedHashes.Counts(20_000, 19_974, 4), RepeatedHashes.of(hashes));
-    assertEquals(new RepeatedHashes.Counts(0, 0, 0), RepeatedHashes.of(spark.range(0).selectExpr("id AS h")));
+    assertEquals(new RepeatedHashes.Counts(20_000, 19_974, 4), RepeatedHashes.of(hashes, 20_000));
+    assertEquals(new RepeatedHashes.Counts(0, 0, 0), RepeatedHashes.of(spark.range(0).selectExpr("id AS h"), 0));
+  }
+
+  @Test
+  void manyRangesAndBlocksPerTaskCountAlike() {
+    SparkSession spark = SharedSpark.session();
+    // 7 tasks of about 2,860 hashes, handed on in blocks of 100, over 200 ranges; 42 occurs 21 times.
+    Dataset<Row> hashes = spark.range(0, 20_000, 1, 7).selectExpr("CASE WHEN id % 1000 = 0 THEN 42 ELSE id END AS h");
+    assertEquals(new RepeatedHashes.Counts(20_000, 19_980, 1), RepeatedHashes.of(hashes, 20_000, 100, 100));
   }
 }
