@@ -50,6 +50,15 @@ public final class ColumnProfiles {
     return out;
   }
 
+  /** What is computed for a column: its {@link #metrics}, and {@link #SUM_ABS} of a floating one. */
+  public static List<String> computed(PlannedColumn c, boolean withDistinct) {
+    List<String> out = metrics(c, withDistinct);
+    if (c.floating()) {
+      out.add(SUM_ABS);
+    }
+    return out;
+  }
+
   /** Profiles of canonical rows ({@link RowHashes#canonical}): column -> metric -> value. */
   public static Map<String, Map<String, Object>> compute(Dataset<Row> canonical, List<PlannedColumn> columns) {
     return ProfileTotals.of(canonical, columns);

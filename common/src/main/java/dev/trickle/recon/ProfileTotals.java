@@ -32,7 +32,7 @@ final class ProfileTotals implements Serializable {
         .toArray(Column[]::new));
     ColumnTotals[] empty = new ColumnTotals[columns.size()];
     for (int i = 0; i < empty.length; i++) {
-      empty[i] = new ColumnTotals(columns.get(i).storageType(), metrics(columns.get(i)));
+      empty[i] = new ColumnTotals(columns.get(i).storageType(), ColumnProfiles.computed(columns.get(i), true));
     }
     ProfileTotals total = narrow.queryExecution().toRdd().toJavaRDD()
         .aggregate(new ProfileTotals(empty), ProfileTotals::add, ProfileTotals::merge);
@@ -40,21 +40,12 @@ final class ProfileTotals implements Serializable {
     for (int i = 0; i < columns.size(); i++) {
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put(ColumnProfiles.ROWS, total.rows);
-      for (String metric : metrics(columns.get(i))) {
+      for (String metric : ColumnProfiles.computed(columns.get(i), true)) {
         metrics.put(metric, total.columns[i].metric(metric));
       }
       out.put(columns.get(i).name(), metrics);
     }
     return out;
-  }
-
-  /** The column's metrics, with the sum of absolute values of a floating column. */
-  static List<String> metrics(PlannedColumn c) {
-    List<String> metrics = new java.util.ArrayList<>(ColumnProfiles.metrics(c, true));
-    if (c.floating()) {
-      metrics.add(ColumnProfiles.SUM_ABS);
-    }
-    return metrics;
   }
 
   private ProfileTotals add(InternalRow row) {

@@ -90,7 +90,7 @@ class ProfileTotalsTest {
       DataType type = c.storageType();
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put(ColumnProfiles.ROWS, total);
-      for (String metric : ProfileTotals.metrics(c)) {
+      for (String metric : ColumnProfiles.computed(c, true)) {
         Column aggregate = switch (metric) {
           case ColumnProfiles.NULLS -> count(lit(1)).minus(count(v));
           case ColumnProfiles.MIN -> type instanceof BooleanType ? min(v.cast("int")).cast("boolean") : min(v);

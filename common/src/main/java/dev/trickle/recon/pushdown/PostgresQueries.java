@@ -100,14 +100,9 @@ final class PostgresQueries {
     List<PlannedColumn> of = new ArrayList<>();
     for (PlannedColumn c : plan.compared()) {
       String v = canonical(c);
-      for (String metric : ColumnProfiles.metrics(c, false)) {
+      for (String metric : ColumnProfiles.computed(c, false)) {
         select.add(aggregate(metric, c, v));
         names.add(new String[] {c.name(), metric});
-        of.add(c);
-      }
-      if (c.floating()) {
-        select.add("sum(abs(" + v + "))");
-        names.add(new String[] {c.name(), ColumnProfiles.SUM_ABS});
         of.add(c);
       }
     }
@@ -122,6 +117,7 @@ final class PostgresQueries {
       case ColumnProfiles.MIN -> bool ? "bool_and(" + v + ")" : "min(" + v + (text ? " COLLATE \"C\")" : ")");
       case ColumnProfiles.MAX -> bool ? "bool_or(" + v + ")" : "max(" + v + (text ? " COLLATE \"C\")" : ")");
       case ColumnProfiles.SUM -> c.canonicalType().equals(DataTypes.DoubleType) ? "sum(" + v + ")" : "sum(" + v + "::numeric)";
+      case ColumnProfiles.SUM_ABS -> "sum(abs(" + v + "))";
       default -> throw new IllegalArgumentException(metric);
     };
   }
