@@ -65,33 +65,31 @@ public final class KeyDistribution {
     Row ends = keys.agg(count(lit(1)), sum(when(anyNull, lit(1L)).otherwise(lit(0L))),
         to_json(min(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false")),
         to_json(max(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false"))).head();
-    if (RepeatedHashes.of(keys.select(xxhash64(keyColumns)), ends.getLong(0)).repeated() > 0) {
-      return grouped(keys, keyColumns, anyNull, key);
-    }
     long rows = ends.getLong(0);
-    return new Stats(rows, rows, 0, 0, longAt(ends, 1), ends.getString(2), ends.getString(3), List.of());
+    Stats distinct = new Stats(rows, rows, 0, 0, longAt(ends, 1), ends.getString(2), ends.getString(3), List.of());
+    return RepeatedHashes.of(keys.select(xxhash64(keyColumns)), rows).repeated() > 0
+        ? grouped(keys, keyColumns, key, distinct) : distinct;
   }
 
-  /** Figures from the keys grouped, with examples of duplicates. */
-  static Stats grouped(Dataset<Row> keys, Column[] keyColumns, Column anyNull, Column key) {
+  /**
+   * {@code ends} (rows, NULL keys, the smallest and largest key) with the distinct and duplicate
+   * keys counted by grouping the keys, and examples of duplicates.
+   */
+  private static Stats grouped(Dataset<Row> keys, Column[] keyColumns, Column key, Stats ends) {
     Dataset<Row> perKey = keys.groupBy(keyColumns).agg(count(lit(1)).as("n"));
     Row figures = perKey.agg(
-        sum(col("n")).as("rows"),
         count(lit(1)).as("distinct"),
         sum(when(col("n").gt(1), lit(1L)).otherwise(lit(0L))).as("duplicate_keys"),
-        sum(when(col("n").gt(1), col("n").minus(1)).otherwise(lit(0L))).as("duplicate_rows"),
-        sum(when(anyNull, col("n")).otherwise(lit(0L))).as("null_keys"),
-        to_json(min(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false")).as("min_key"),
-        to_json(max(when(anyNull.unary_$bang(), key)), Map.of("ignoreNullFields", "false")).as("max_key")).head();
-    long duplicates = figures.isNullAt(2) ? 0 : figures.getLong(2);
+        sum(when(col("n").gt(1), col("n").minus(1)).otherwise(lit(0L))).as("duplicate_rows")).head();
+    long duplicates = longAt(figures, 1);
     List<String> examples = new ArrayList<>();
     if (duplicates > 0) {
       perKey.where(col("n").gt(1)).orderBy(col("n").desc(), key).limit(EXAMPLES)
           .select(to_json(struct(key.as("key"), col("n").as("rows")), Map.of("ignoreNullFields", "false")))
           .collectAsList().forEach(r -> examples.add(r.getString(0)));
     }
-    return new Stats(longAt(figures, 0), longAt(figures, 1), duplicates, longAt(figures, 3), longAt(figures, 4),
-        figures.getString(5), figures.getString(6), examples);
+    return new Stats(ends.rows(), longAt(figures, 0), duplicates, longAt(figures, 2), ends.nullKeys(), ends.minKey(),
+        ends.maxKey(), examples);
   }
 
   private static long longAt(Row row, int i) {
