@@ -1,14 +1,13 @@
 package dev.trickle.recon;
 
 import java.util.ArrayList;
-import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,39 +78,31 @@ final class BucketTotals {
    * the task starts again. Lazy, so a task holds at most one round of arrays and their blocks.
    */
   static Iterator<Tuple2<Tuple2<String, Integer>, long[]>> taskTotals(Iterator<InternalRow> rows, int buckets, int maxLabels) {
-    return new Iterator<>() {
+    return new Rounds<>() {
       private final Map<UTF8String, long[]> byLabel = new HashMap<>();
-      private final Deque<Tuple2<Tuple2<String, Integer>, long[]>> ready = new ArrayDeque<>();
       private UTF8String lastLabel;
       private long[] last;
 
       @Override
-      public boolean hasNext() {
-        while (ready.isEmpty() && (rows.hasNext() || !byLabel.isEmpty())) {
-          if (rows.hasNext()) {
-            add(rows.next());
-          } else {
-            handOnAll();
-          }
+      protected boolean nextRound(Deque<Tuple2<Tuple2<String, Integer>, long[]>> out) {
+        if (rows.hasNext()) {
+          add(rows.next(), out);
+          return true;
         }
-        return !ready.isEmpty();
+        if (byLabel.isEmpty()) {
+          return false;
+        }
+        handOnAll(out);
+        return true;
       }
 
-      @Override
-      public Tuple2<Tuple2<String, Integer>, long[]> next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return ready.poll();
-      }
-
-      private void add(InternalRow row) {
+      private void add(InternalRow row, Deque<Tuple2<Tuple2<String, Integer>, long[]>> out) {
         UTF8String label = row.getUTF8String(0);
         if (!label.equals(lastLabel)) {
           last = byLabel.get(label);
           if (last == null) {
             if (byLabel.size() == maxLabels) {
-              handOnAll();
+              handOnAll(out);
             }
             last = new long[2 * buckets];
             byLabel.put(label.clone(), last);
@@ -123,18 +114,16 @@ final class BucketTotals {
         last[at + 1] += row.getLong(2); // wraps on purpose
       }
 
-      private void handOnAll() {
-        List<Tuple2<Tuple2<String, Integer>, long[]>> out = new ArrayList<>();
+      private void handOnAll(Deque<Tuple2<Tuple2<String, Integer>, long[]>> out) {
         byLabel.forEach((l, totals) -> handOn(l.toString(), totals, buckets, out));
         byLabel.clear();
         lastLabel = null;
-        ready.addAll(out);
       }
     };
   }
 
   /** Adds one label's non-empty blocks to {@code out}. */
-  private static void handOn(String label, long[] totals, int buckets, List<Tuple2<Tuple2<String, Integer>, long[]>> out) {
+  private static void handOn(String label, long[] totals, int buckets, Collection<Tuple2<Tuple2<String, Integer>, long[]>> out) {
     for (int start = 0; start < buckets; start += BLOCK) {
       int size = Math.min(BLOCK, buckets - start);
       boolean any = false;

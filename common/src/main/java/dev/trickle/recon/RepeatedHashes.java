@@ -1,11 +1,9 @@
 package dev.trickle.recon;
 
 import java.io.Serializable;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -52,31 +50,23 @@ final class RepeatedHashes {
 
   /** One task's hashes, a block at a time, one array per range of each block. Lazy. */
   static Iterator<Tuple2<Integer, long[]>> byRange(Iterator<InternalRow> rows, int ranges, int block) {
-    return new Iterator<>() {
-      private final Deque<Tuple2<Integer, long[]>> ready = new ArrayDeque<>();
+    return new Rounds<>() {
       private long[] hashes = new long[Math.min(block, 1024)];
 
       @Override
-      public boolean hasNext() {
-        while (ready.isEmpty() && rows.hasNext()) {
-          int n = 0;
-          while (n < block && rows.hasNext()) {
-            if (n == hashes.length) {
-              hashes = Arrays.copyOf(hashes, Math.min(block, 2 * n));
-            }
-            hashes[n++] = rows.next().getLong(0);
+      protected boolean nextRound(Deque<Tuple2<Integer, long[]>> out) {
+        if (!rows.hasNext()) {
+          return false;
+        }
+        int n = 0;
+        while (n < block && rows.hasNext()) {
+          if (n == hashes.length) {
+            hashes = Arrays.copyOf(hashes, Math.min(block, 2 * n));
           }
-          split(hashes, n, ranges, ready);
+          hashes[n++] = rows.next().getLong(0);
         }
-        return !ready.isEmpty();
-      }
-
-      @Override
-      public Tuple2<Integer, long[]> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return ready.poll();
+        split(hashes, n, ranges, out);
+        return true;
       }
     };
   }
