@@ -81,20 +81,17 @@ public final class LoadBench {
       copy = Math.min(copy, secs(c0));
       System.out.printf(Locale.ROOT, "round %d: plain Spark Parquet->Parquet copy %.1fs%n", round, secs(c0));
 
-      TrickleConfig config = config(work, "pg", "jdbc:postgresql://127.0.0.1:1/none", "t", "source { ref = drops, path = src }");
-      long l0 = System.nanoTime();
-      expectOk(new JobRunner(config, quiet(), Map.of(LoadJob.RESTART, true)).run(new LoadJob(), Optional.of("t")));
-      load = Math.min(load, secs(l0));
-      System.out.printf(Locale.ROOT, "round %d: trickle load Parquet->Delta %.1fs%n", round, secs(l0));
+      double loaded = timedLoad(
+          config(work, "pg", "jdbc:postgresql://127.0.0.1:1/none", "t", "source { ref = drops, path = src }"), "t");
+      load = Math.min(load, loaded);
+      System.out.printf(Locale.ROOT, "round %d: trickle load Parquet->Delta %.1fs%n", round, loaded);
 
       // Delta's per-file statistics of every column cost about half a plain copy here; limited to
       // the key (what sync's file skipping uses), a user trades analysts' data skipping for speed.
-      TrickleConfig keyStats = config(work, "pg", "jdbc:postgresql://127.0.0.1:1/none", "tk",
-          "source { ref = drops, path = src }, target.properties { \"delta.dataSkippingStatsColumns\" = id }");
-      long k0 = System.nanoTime();
-      expectOk(new JobRunner(keyStats, quiet(), Map.of(LoadJob.RESTART, true)).run(new LoadJob(), Optional.of("tk")));
-      keyStatsLoad = Math.min(keyStatsLoad, secs(k0));
-      System.out.printf(Locale.ROOT, "round %d: trickle load Parquet->Delta, statistics on the key only %.1fs%n", round, secs(k0));
+      double keyOnly = timedLoad(config(work, "pg", "jdbc:postgresql://127.0.0.1:1/none", "tk",
+          "source { ref = drops, path = src }, target.properties { \"delta.dataSkippingStatsColumns\" = id }"), "tk");
+      keyStatsLoad = Math.min(keyStatsLoad, keyOnly);
+      System.out.printf(Locale.ROOT, "round %d: trickle load Parquet->Delta, statistics on the key only %.1fs%n", round, keyOnly);
     }
     report.add(String.format(Locale.ROOT, "Parquet->Delta load %.1fs vs plain Parquet->Parquet copy %.1fs: %.2fx (goal <= 1.15x), %,d rows",
         load, copy, load / copy, rows));
@@ -128,11 +125,9 @@ public final class LoadBench {
         copy = Math.min(copy, secs(c0));
         System.out.printf(Locale.ROOT, "round %d: COPY binary to a null sink %.1fs (%,d rows)%n", round, secs(c0), copied);
 
-        TrickleConfig config = config(work, "pg", pg.jdbcUrl("bench"), "t2", "source { ref = pg, table = public.orders }");
-        long l0 = System.nanoTime();
-        expectOk(new JobRunner(config, quiet(), Map.of(LoadJob.RESTART, true)).run(new LoadJob(), Optional.of("t2")));
-        load = Math.min(load, secs(l0));
-        System.out.printf(Locale.ROOT, "round %d: trickle load PostgreSQL->Delta %.1fs%n", round, secs(l0));
+        double loaded = timedLoad(config(work, "pg", pg.jdbcUrl("bench"), "t2", "source { ref = pg, table = public.orders }"), "t2");
+        load = Math.min(load, loaded);
+        System.out.printf(Locale.ROOT, "round %d: trickle load PostgreSQL->Delta %.1fs%n", round, loaded);
       }
       report.add(String.format(Locale.ROOT,
           "PostgreSQL->Delta load %,.0f rows/s vs COPY binary to a null sink %,.0f rows/s: %.2fx (goal >= 0.8x), %,d rows",
@@ -153,6 +148,13 @@ public final class LoadBench {
         """.formatted(work, pgName, url, table, source));
     // Under the site defaults a local scripts/trickle run uses (TRICKLE_DEFAULTS, set by bench-load.sh).
     return ConfigLoader.load(file, Map.of(), System.getenv());
+  }
+
+  /** Seconds a fresh load ({@code --restart}) of {@code table} takes. */
+  private static double timedLoad(TrickleConfig config, String table) {
+    long start = System.nanoTime();
+    expectOk(new JobRunner(config, quiet(), Map.of(LoadJob.RESTART, true)).run(new LoadJob(), Optional.of(table)));
+    return secs(start);
   }
 
   private static void expectOk(JobRunner.Outcome outcome) {
