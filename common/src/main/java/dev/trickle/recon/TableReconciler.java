@@ -11,6 +11,7 @@ import dev.trickle.spark.LocalCopies;
 import dev.trickle.spark.SparkSteps;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,10 +135,11 @@ public final class TableReconciler implements AutoCloseable {
   private static PartitionsFound partitions(Dataset<Row> comparison) {
     List<PartitionResult> out = new ArrayList<>();
     long spoilt = 0;
-    List<Row> rows = comparison.groupBy(col(RowHashes.PARTITION)).agg(
+    // One row per partition: sorted here, as a Spark sort would cost a sampling job and a shuffle.
+    List<Row> rows = new ArrayList<>(comparison.groupBy(col(RowHashes.PARTITION)).agg(
         sum(col("source_rows")), WrappingSum.of(col("source_hash")), sum(col("target_rows")), WrappingSum.of(col("target_hash")),
-        sum(when(col("matches"), lit(0L)).otherwise(lit(1L))))
-        .orderBy(col(RowHashes.PARTITION)).collectAsList();
+        sum(when(col("matches"), lit(0L)).otherwise(lit(1L)))).collectAsList());
+    rows.sort(Comparator.comparing((Row r) -> r.getString(0), Comparator.nullsFirst(Comparator.naturalOrder())));
     for (Row r : rows) {
       spoilt += r.getLong(5);
       out.add(new PartitionResult(r.getString(0), r.getLong(1), r.getLong(3), r.getLong(2), r.getLong(4), Verdict.of(r.getLong(5) == 0)));
