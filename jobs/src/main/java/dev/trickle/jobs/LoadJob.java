@@ -135,7 +135,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
     /** Plans the load (or takes the recorded plan) and records the attempt: RUNNING, with the first attempt's position. */
     List<Chunk> recordStart(String loadId, SourceSnapshot snapshot, Optional<LoadState> resumed, Optional<Long> targetBase) {
       position = resumed.flatMap(LoadState::position).orElse(snapshot.position());
-      Optional<List<Chunk>> recorded = resumed.map(LoadState::plan).filter(p -> !p.isEmpty());
+      Optional<List<Chunk>> recorded = recordedPlan(resumed);
       List<Chunk> plan = recorded.orElseGet(() -> step("plan", "plan chunks of " + table.name(),
           () -> snapshot.plan(ChunkRequest.of(table)).chunks()));
       ledger.started(table.name(), loadId, context.run().runId(), position, plan.size(), startedAt, targetBase,
@@ -151,7 +151,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
     void recordPlanAndReadyTarget(String loadId, SourceSnapshot snapshot, Optional<LoadState> resumed, List<Chunk> plan,
         boolean replace) {
       List<Runnable> steps = new ArrayList<>();
-      if (resumed.map(LoadState::plan).filter(p -> !p.isEmpty()).isEmpty()) {
+      if (recordedPlan(resumed).isEmpty()) {
         snapshot.listing().ifPresent(listing -> steps.add(() -> recordListing(loadId, listing, resumed.isPresent())));
         steps.add(() -> ledger.planned(table.name(), loadId, plan));
       }
@@ -159,6 +159,11 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
         steps.add(() -> replaceTarget(loadId));
       }
       SparkSteps.concurrently(steps);
+    }
+
+    /** The plan an earlier attempt of this load recorded, if it got that far. */
+    private static Optional<List<Chunk>> recordedPlan(Optional<LoadState> resumed) {
+      return resumed.map(LoadState::plan).filter(p -> !p.isEmpty());
     }
 
     /** A fresh load's listing is new; a resumed one's may have landed before its attempt died. */
