@@ -23,8 +23,13 @@ public final class SparkSessions {
   public static SparkSession getOrCreate(TrickleConfig config) {
     SparkConf existing = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder();
+    String master = existing.contains("spark.master") ? existing.get("spark.master")
+        : config.spark().master().orElse("local[*]");
     if (!existing.contains("spark.master")) {
-      builder.master(config.spark().master().orElse("local[*]"));
+      builder.master(master);
+    }
+    if (master.startsWith("local")) {
+      localFileSystem().forEach(builder::config);
     }
     staticSettings(config).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
@@ -50,6 +55,19 @@ public final class SparkSessions {
     out.put("spark.ui.showConsoleProgress", "false");
     out.put("spark.redaction.regex", REDACTION);
     out.put("spark.sql.redaction.string.regex", STRING_REDACTION);
+    return out;
+  }
+
+  /**
+   * Local mode: {@code file:} paths through {@link dev.trickle.spark.localfs.NioLocalFileSystem},
+   * which does without the process Hadoop starts per permission and symlink check. Only where the
+   * driver runs every task: a cluster's executors keep their own Hadoop settings. A pipeline's
+   * {@code spark.conf} comes later and can set Hadoop's classes back.
+   */
+  public static Map<String, String> localFileSystem() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("spark.hadoop.fs.file.impl", "dev.trickle.spark.localfs.NioLocalFileSystem");
+    out.put("spark.hadoop.fs.AbstractFileSystem.file.impl", "dev.trickle.spark.localfs.NioLocalFs");
     return out;
   }
 

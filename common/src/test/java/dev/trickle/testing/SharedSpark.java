@@ -43,6 +43,7 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
     }
     SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("trickle-tests");
     SparkSessions.baseSettings().forEach(builder::config);
+    SparkSessions.localFileSystem().forEach(builder::config);
     // Set from the start: a test that reads an Iceberg path before any pipeline set it would
     // leave the session with Iceberg's default (Hive) catalog for good.
     SparkSessions.icebergByPathCatalog().forEach(builder::config);
