@@ -124,6 +124,7 @@ final class PipelineParser {
         kind == SourceKind.JDBC ? r.optionalString("password").map(Secret::of) : Optional.empty(),
         driver,
         kind == SourceKind.JDBC ? r.intAtLeast("fetchsize", 1) : 0,
+        kind == SourceKind.JDBC && r.bool("copy"),
         kind == SourceKind.JDBC ? r.stringMap("properties") : Map.of(),
         kind == SourceKind.PARQUET || kind == SourceKind.DELTA ? r.optionalString("path") : Optional.empty(),
         kind == SourceKind.ICEBERG ? r.optionalString("warehouse") : Optional.empty());

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param password jdbc: the password
  * @param driver jdbc: the driver class
  * @param fetchSize jdbc: rows per round trip
+ * @param copy jdbc, PostgreSQL: read with {@code COPY ... TO STDOUT (FORMAT binary)} rather than
+ *     Spark's JDBC reader
  * @param properties jdbc: extra connection properties
  * @param path parquet, delta: base folder that table paths are resolved against
  * @param warehouse iceberg: Hadoop catalog warehouse folder
@@ -25,6 +27,7 @@ public record SourceConfig(
     Optional<Secret> password,
     Optional<String> driver,
     int fetchSize,
+    boolean copy,
     Map<String, String> properties,
     Optional<String> path,
     Optional<String> warehouse) {
@@ -39,6 +42,11 @@ public record SourceConfig(
       return driver;
     }
     return url.filter(u -> u.startsWith("jdbc:postgresql:")).map(u -> "org.postgresql.Driver");
+  }
+
+  /** Whether reads go through PostgreSQL's binary COPY (a PostgreSQL URL and {@code copy} on). */
+  public boolean readsWithCopy() {
+    return copy && isPostgres();
   }
 
   public boolean isPostgres() {

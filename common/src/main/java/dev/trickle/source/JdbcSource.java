@@ -9,11 +9,15 @@ import dev.trickle.plan.ChunkRequest;
 import dev.trickle.plan.KeyRanges;
 import dev.trickle.plan.SplitType;
 import dev.trickle.plan.SqlDialect;
+import dev.trickle.source.pgcopy.PgCopyColumn;
+import dev.trickle.source.pgcopy.PgCopySource;
+import dev.trickle.source.pgcopy.PgCopySpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,14 +25,16 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A table or query of a JDBC database, read by Spark's JDBC reader one key range per partition.
- * PostgreSQL is first-class (consistent snapshots, in-database quantiles, page sampling); other
- * databases are read through their URL and driver class with portable SQL.
+ * A table or query of a JDBC database, read one key range per partition. PostgreSQL is
+ * first-class (consistent snapshots, in-database quantiles, page sampling, reads through binary
+ * COPY: {@link PgCopySource}); other databases are read by Spark's JDBC reader through their URL
+ * and driver class, with portable SQL.
  *
  * <p>Types: timestamp without time zone is read as Spark timestamp_ntz (no time zone shift),
  * timestamptz as an instant, json/jsonb and uuid as text, arrays as arrays. A decimal Spark cannot
@@ -44,6 +50,8 @@ public final class JdbcSource implements Source {
   private final TableConfig table;
   private final SqlDialect dialect;
   private volatile List<JdbcColumn> columns;
+  private volatile StructType sparkSchema;
+  private volatile Optional<List<PgCopyColumn>> copyColumns;
 
   public JdbcSource(SparkSession spark, SourceConfig source, TableConfig table) {
     this.spark = spark;
@@ -92,10 +100,14 @@ public final class JdbcSource implements Source {
     return columns().stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
+  /** The columns as Spark's JDBC reader types them (one metadata query; no rows are read). */
   @Override
   public StructType schema() {
-    columns();
-    return read(List.of(dialect.all()), Optional.empty()).schema();
+    if (sparkSchema == null) {
+      columns();
+      sparkSchema = jdbcRead(List.of(dialect.all()), Optional.empty()).schema();
+    }
+    return sparkSchema;
   }
 
   /** Every row now, one Spark partition per key range of the table's split column. */
@@ -125,7 +137,75 @@ public final class JdbcSource implements Source {
     return Optional.empty();
   }
 
+  /**
+   * The rows matching each predicate, one Spark partition each, in the Spark types of
+   * {@link #schema()}: through binary COPY when the source is PostgreSQL with {@code copy} on and
+   * COPY decodes every column's type, else through Spark's JDBC reader.
+   */
   Dataset<Row> read(List<String> predicates, Optional<String> sessionInit) {
+    Optional<List<PgCopyColumn>> copy = copyColumns();
+    if (copy.isEmpty()) {
+      return jdbcRead(predicates, sessionInit);
+    }
+    return PgCopySource.read(spark, new PgCopySpec(source.name(), source.url().orElseThrow(),
+        JdbcConnections.properties(source), relation(), predicates, sessionInit.orElse(null), copy.get()));
+  }
+
+  /** Every column as COPY reads it, or empty when COPY is off or a column's type is not one it decodes. */
+  private Optional<List<PgCopyColumn>> copyColumns() {
+    if (copyColumns == null) {
+      if (!source.readsWithCopy()) {
+        copyColumns = Optional.empty();
+      } else {
+        List<PgCopyColumn> out = new ArrayList<>();
+        StructField[] fields = schema().fields(); // in the relation's column order, as columns() is
+        for (int i = 0; i < fields.length && fields.length == columns().size(); i++) {
+          JdbcColumn column = columns().get(i);
+          Optional<PgCopyColumn> copy = PgCopyColumn.of(column.name(), column.typeName(), fields[i]);
+          if (copy.isEmpty()) {
+            LOG.info("{}: reading with Spark's JDBC reader, as COPY does not decode column {} ({} as {})", describe(),
+                column.name(), column.typeName(), fields[i].dataType().simpleString());
+            break;
+          }
+          out.add(copy.get());
+        }
+        copyColumns = out.size() == columns().size() && textCastsAreOutputs(out) ? Optional.of(List.copyOf(out))
+            : Optional.empty();
+      }
+    }
+    return copyColumns;
+  }
+
+  /**
+   * Whether every type COPY selects as {@code ::text} renders as Spark's JDBC reader renders it
+   * (the type's output function). A type with a cast function to text does not always (inet's
+   * cast keeps the netmask its output drops; boolean's says 'true' where its output says 't').
+   */
+  private boolean textCastsAreOutputs(List<PgCopyColumn> copy) {
+    List<String> types = copy.stream().flatMap(c -> c.textCast().stream()).distinct().toList();
+    if (types.isEmpty()) {
+      return true;
+    }
+    List<String> unlike = withConnection(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT n FROM unnest(?::text[]) n WHERE to_regtype(n) IS NULL "
+          + "OR EXISTS (SELECT 1 FROM pg_cast WHERE castsource = to_regtype(n) AND casttarget = 'text'::regtype AND castmethod = 'f')")) {
+        s.setArray(1, c.createArrayOf("text", types.toArray()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+    if (!unlike.isEmpty()) {
+      LOG.info("{}: reading with Spark's JDBC reader, as the text of type {} differs between COPY and JDBC", describe(), unlike);
+    }
+    return unlike.isEmpty();
+  }
+
+  private Dataset<Row> jdbcRead(List<String> predicates, Optional<String> sessionInit) {
     Properties options = new Properties();
     JdbcConnections.sparkOptions(source).forEach(options::setProperty);
     options.setProperty("preferTimestampNTZ", "true");
