@@ -63,6 +63,7 @@ class ConfigLoaderTest {
     assertEquals(SyncMode.WATERMARK, orders.sync().mode());
     assertEquals(Duration.ofMinutes(15), orders.sync().lookback());
     assertEquals("s3cret", c.sources().get("legacy").password().orElseThrow().reveal());
+    assertTrue(c.sources().get("legacy").readsWithCopy(), "PostgreSQL reads through COPY by default");
     assertEquals(MaskKind.REDACT, orders.columns().mask().get("email"));
     assertEquals("true", orders.target().properties().get("delta.enableDeletionVectors"));
     TableConfig events = c.tables().get("events");
@@ -95,8 +96,9 @@ class ConfigLoaderTest {
     List<String> problems = problems("""
         trickle {
           sources {
-            legacy { type = jdbc, url = "jdbc:postgresql://db/shop", fetchsize = 0 }
+            legacy { type = jdbc, url = "jdbc:postgresql://db/shop", fetchsize = 0, copy = sometimes }
             bogus { type = mongo }
+            files { type = parquet, copy = true }
           }
           tables {
             orders {
@@ -115,6 +117,8 @@ class ConfigLoaderTest {
         }
         """);
     assertProblem(problems, "trickle.sources.legacy.fetchsize", "at least 1");
+    assertProblem(problems, "trickle.sources.legacy.copy", "expected true or false");
+    assertProblem(problems, "trickle.sources.files.copy", "unknown key");
     assertProblem(problems, "trickle.sources.bogus.type", "'mongo' is not one of jdbc, parquet, iceberg, delta");
     assertProblem(problems, "trickle.tables.orders.keys", "is empty");
     assertProblem(problems, "trickle.tables.orders.lod", "did you mean 'load'");
