@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trickle.config.TrickleConfig;
+import dev.trickle.demo.LocalPostgres;
+import dev.trickle.jobs.load.PgFixture;
+import dev.trickle.source.Sources;
+import dev.trickle.testing.SharedPostgres;
 import dev.trickle.testing.SharedSpark;
+import dev.trickle.testing.TestConfigs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,9 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The shipped artifact on a real Spark standalone cluster: scripts/local-cluster.sh starts a master
  * and two workers from the Maven jars, and scripts/trickle submits the shaded jar with --master.
- * Executors must find the delta and iceberg data sources inside the shaded jar.
+ * Executors must find the delta and iceberg data sources, and trickle's PostgreSQL COPY reader
+ * with its driver, inside the shaded jar.
  */
-@ExtendWith(SharedSpark.class)
+@ExtendWith({SharedSpark.class, SharedPostgres.class})
 class ClusterIT {
   /** Under target/, not a JUnit temp dir: SPARK_HOME/jars is a folder of symlinks into ~/.m2. */
   static final Path dir = Path.of("target", "cluster-it").toAbsolutePath();
@@ -91,6 +98,33 @@ class ClusterIT {
     assertEquals("MATCH", reconcile.get("verdict").asText(), reconcile.toString());
     assertEquals(expected.count(), reconcile.get("target_rows").asLong());
     assertTrue(executorsRanOnBothWorkers(), "every worker launched executors for the applications");
+  }
+
+  /**
+   * A PostgreSQL table loaded on the cluster: each executor opens its own connection and decodes
+   * its key range's binary COPY; the target equals what Spark's JDBC reader reads from the table.
+   */
+  @Test
+  void aPostgresTableLoadsOnTheClusterThroughCopy(SparkSession spark, LocalPostgres pg) throws Exception {
+    PgFixture f = PgFixture.create(pg, dir.resolve("pg"));
+    Files.createDirectories(f.dir());
+    f.sql("""
+        CREATE TABLE orders (id bigint PRIMARY KEY, amount numeric(12,2), placed_at timestamptz, note text, ref uuid, tags int[])""",
+        """
+        INSERT INTO orders SELECT g, g * 1.25, TIMESTAMPTZ '2024-01-01 00:00:00+00' + g * INTERVAL '1 minute',
+          CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ✓ ' || g END, md5(g::text)::uuid, ARRAY[g, NULL]
+        FROM generate_series(1, 20000) g""");
+    String tables = "orders { source { ref = pg, table = public.orders }, keys = [id], load.chunks = 4 }";
+    Path conf = f.config(tables);
+
+    JsonNode load = table(submit(conf, 0, "load"));
+    assertEquals(20000, load.get("rows").asLong(), load.toString());
+    assertEquals(4, load.get("chunks").asInt(), load.toString());
+    TrickleConfig jdbc = TestConfigs.parse(Files.readString(conf) + "\ntrickle.sources.pg.copy = false");
+    Dataset<Row> expected = Sources.open(spark, jdbc, jdbc.tables().get("orders")).read();
+    Dataset<Row> target = spark.read().format("delta").load(f.target("orders"));
+    assertEquals(0, expected.exceptAll(target).count(), "every source row, value for value");
+    assertEquals(0, target.exceptAll(expected).count(), "nothing else");
   }
 
   private static JsonNode submit(Path conf, int exit, String command) throws Exception {

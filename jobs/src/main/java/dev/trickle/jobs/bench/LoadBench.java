@@ -6,6 +6,7 @@ import dev.trickle.demo.LocalPostgres;
 import dev.trickle.jobs.Console;
 import dev.trickle.jobs.JobRunner;
 import dev.trickle.jobs.LoadJob;
+import dev.trickle.source.Sources;
 import dev.trickle.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -132,10 +133,42 @@ public final class LoadBench {
       report.add(String.format(Locale.ROOT,
           "PostgreSQL->Delta load %,.0f rows/s vs COPY binary to a null sink %,.0f rows/s: %.2fx (goal >= 0.8x), %,d rows",
           rows / load, rows / copy, copy / load, rows));
+      readersAlone(pg, rows, copy);
     }
   }
 
+  /**
+   * The two PostgreSQL readers alone, each into Spark's noop sink over the load's key ranges: what
+   * COPY decoding changed, apart from the Parquet encoding and Delta commits a load adds.
+   */
+  private void readersAlone(LocalPostgres pg, long rows, double nullSink) throws IOException {
+    double copyReader = Double.MAX_VALUE;
+    double jdbcReader = Double.MAX_VALUE;
+    for (int round = 1; round <= 2; round++) {
+      copyReader = Math.min(copyReader, timedRead(pg, true));
+      jdbcReader = Math.min(jdbcReader, timedRead(pg, false));
+      System.out.printf(Locale.ROOT, "round %d: read into a noop sink, COPY reader %.1fs, Spark's JDBC reader %.1fs%n", round,
+          copyReader, jdbcReader);
+    }
+    report.add(String.format(Locale.ROOT, "  the readers alone (noop sink): COPY reader %,.0f rows/s (%.2fx the null sink), "
+        + "Spark's JDBC reader %,.0f rows/s (%.2fx)", rows / copyReader, nullSink / copyReader, rows / jdbcReader,
+        nullSink / jdbcReader));
+  }
+
+  private double timedRead(LocalPostgres pg, boolean copy) throws IOException {
+    TrickleConfig config = config(work, "pg", pg.jdbcUrl("bench"), "r",
+        "source { ref = pg, table = public.orders }", "trickle.sources.pg.copy = " + copy);
+    long start = System.nanoTime();
+    Sources.open(spark, config, config.tables().get("r")).read().write().format("noop").mode("overwrite").save();
+    return secs(start);
+  }
+
   private static TrickleConfig config(Path work, String pgName, String url, String table, String source) throws IOException {
+    return config(work, pgName, url, table, source, "");
+  }
+
+  private static TrickleConfig config(Path work, String pgName, String url, String table, String source, String more)
+      throws IOException {
     Path file = Files.writeString(work.resolve("bench.conf"), """
         trickle {
           warehouse = "%1$s/lake"
@@ -145,7 +178,8 @@ public final class LoadBench {
           }
           tables { %4$s { %5$s, keys = [id] } }
         }
-        """.formatted(work, pgName, url, table, source));
+        %6$s
+        """.formatted(work, pgName, url, table, source, more));
     // Under the site defaults a local scripts/trickle run uses (TRICKLE_DEFAULTS, set by bench-load.sh).
     return ConfigLoader.load(file, Map.of(), System.getenv());
   }
