@@ -49,12 +49,14 @@ public final class JobRunner {
     ledger.started(run, tables.stream().map(TableConfig::name).toList());
 
     List<TableResult> results = new ArrayList<>();
-    for (TableConfig table : tables) {
-      TableResult result = runOne(job, context, table, prepared.get(table.name()));
-      results.add(result);
-      console.info(result.summary());
-      ledger.finished(run, Optional.of(table.name()), result.exit(),
-          result.exit() == ExitCode.OK || result.exit() == ExitCode.DIFFERENCES ? null : result.summary());
+    try (RunOutcomes outcomes = new RunOutcomes(spark, ledger, run)) {
+      for (TableConfig table : tables) {
+        TableResult result = runOne(job, context, table, prepared.get(table.name()));
+        results.add(result);
+        console.info(result.summary());
+        outcomes.record(table.name(), result.exit(),
+            result.exit() == ExitCode.OK || result.exit() == ExitCode.DIFFERENCES ? null : result.summary());
+      }
     }
     ExitCode worst = results.stream().map(TableResult::exit).reduce(ExitCode.OK, JobRunner::worse);
     return new Outcome(worst, run.runId(), results);
