@@ -182,6 +182,26 @@ class PgCopyReadTest {
     }
   }
 
+  @Test
+  void thePasswordStaysOutOfThePlansTheSparkUiShows(SparkSession spark, LocalPostgres pg) throws SQLException {
+    String db = database(pg, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+    TrickleConfig config = TestConfigs.parse("""
+        trickle {
+          warehouse = "/tmp/unused"
+          sources { pg { type = jdbc, url = "%s", user = postgres, password = hunter22 } }
+          tables { t { source { ref = pg, table = public.t }, keys = [id] } }
+        }
+        """.formatted(pg.jdbcUrl(db))); // the embedded server trusts local logins, whatever the password
+    Dataset<Row> rows = Sources.open(spark, config, config.tables().get("t")).read();
+    assertEquals(2, rows.count());
+    assertTrue(readsWithCopy(rows));
+    // What the SQL tab shows: every plan, and the physical plan as Spark describes it
+    String plans = rows.queryExecution().toString() + rows.queryExecution().explainString(
+        org.apache.spark.sql.execution.ExtendedMode$.MODULE$);
+    assertFalse(plans.contains("hunter22"), plans);
+    assertFalse(plans.contains("rO0AB"), "no serialized read spec (it holds the password): " + plans);
+  }
+
   private static Throwable root(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
