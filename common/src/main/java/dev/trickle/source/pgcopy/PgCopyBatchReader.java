@@ -16,10 +16,13 @@ import org.postgresql.copy.CopyOut;
 /**
  * One partition of a COPY read: opens its own connection (inside the snapshot's transaction when
  * there is one), streams {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)} and fills column
- * vectors a batch of rows at a time. Memory stays at one batch whatever the partition's size.
+ * vectors a batch of rows at a time. Memory stays at one batch whatever the partition's size: a
+ * batch ends at {@link #BATCH_ROWS} rows or once its values reach {@link #BATCH_BYTES}, so rows of
+ * large documents make shorter batches, not larger ones.
  */
 final class PgCopyBatchReader implements PartitionReader<ColumnarBatch> {
   static final int BATCH_ROWS = 4096;
+  static final long BATCH_BYTES = 32L << 20;
   private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
 
   private final PgCopySpec spec;
@@ -33,6 +36,7 @@ final class PgCopyBatchReader implements PartitionReader<ColumnarBatch> {
   private CopyOut copy;
   private CopyStream in;
   private boolean ended;
+  private long batchBytes;
 
   PgCopyBatchReader(PgCopySpec spec, String predicate) {
     this.spec = spec;
@@ -66,7 +70,8 @@ final class PgCopyBatchReader implements PartitionReader<ColumnarBatch> {
         }
       }
       int rows = 0;
-      while (rows < BATCH_ROWS && readRow(rows)) {
+      batchBytes = 0;
+      while (rows < BATCH_ROWS && batchBytes < BATCH_BYTES && readRow(rows)) {
         rows++;
       }
       batch.setNumRows(rows);
@@ -142,6 +147,7 @@ final class PgCopyBatchReader implements PartitionReader<ColumnarBatch> {
               + e.getMessage() + ".");
         }
         in.skip(length);
+        batchBytes += length;
       }
     }
     return true;

@@ -18,11 +18,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ExtendedMode$;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -127,7 +133,7 @@ class PgCopyReadTest {
     assertTrue(plan.contains("PostgreSQL COPY"));
     assertFalse(plan.contains("amounts"), "pruned columns are not selected: " + plan);
     List<String> notes = sorted(narrow).stream().map(r -> r.isNullAt(1) ? null : r.getString(1)).toList();
-    assertEquals(java.util.Arrays.asList(" padded ", null, "a'quote \"and\" \\backslash", ""), notes, "ids -4 to -1");
+    assertEquals(Arrays.asList(" padded ", null, "a'quote \"and\" \\backslash", ""), notes, "ids -4 to -1");
   }
 
   @Test
@@ -197,9 +203,39 @@ class PgCopyReadTest {
     assertTrue(readsWithCopy(rows));
     // What the SQL tab shows: every plan, and the physical plan as Spark describes it
     String plans = rows.queryExecution().toString() + rows.queryExecution().explainString(
-        org.apache.spark.sql.execution.ExtendedMode$.MODULE$);
+        ExtendedMode$.MODULE$);
     assertFalse(plans.contains("hunter22"), plans);
     assertFalse(plans.contains("rO0AB"), "no serialized read spec (it holds the password): " + plans);
+  }
+
+  @Test
+  void largeValuesMakeShorterBatchesNotLargerOnes(LocalPostgres pg) throws SQLException {
+    String db = database(pg, "CREATE TABLE t (id int PRIMARY KEY, doc text)",
+        "INSERT INTO t SELECT g, repeat(chr(65 + g % 26), 1048576) FROM generate_series(1, 100) g");
+    StructType schema = new StructType().add("id", DataTypes.IntegerType).add("doc", DataTypes.StringType);
+    List<PgCopyColumn> columns = List.of(PgCopyColumn.of("id", "int4", schema.fields()[0]).orElseThrow(),
+        PgCopyColumn.of("doc", "text", schema.fields()[1]).orElseThrow());
+    Properties login = new Properties();
+    login.setProperty("user", "postgres");
+    PgCopySpec spec = new PgCopySpec("pg", pg.jdbcUrl(db), login, "\"public\".\"t\"", List.of("1 = 1"), null, columns);
+    long rows = 0;
+    int batches = 0;
+    try (PgCopyBatchReader reader = new PgCopyBatchReader(spec, "1 = 1")) {
+      while (reader.next()) {
+        ColumnarBatch batch = reader.get();
+        batches++;
+        assertTrue(batch.numRows() <= PgCopyBatchReader.BATCH_BYTES / 1048576 + 1, "a batch of " + batch.numRows() + " 1 MB rows");
+        for (int i = 0; i < batch.numRows(); i++) {
+          int id = batch.column(0).getInt(i);
+          String doc = batch.column(1).getUTF8String(i).toString();
+          assertEquals(1048576, doc.length());
+          assertEquals((char) (65 + id % 26), doc.charAt(0));
+        }
+        rows += batch.numRows();
+      }
+    }
+    assertEquals(100, rows);
+    assertTrue(batches >= 3, batches + " batches");
   }
 
   private static Throwable root(Throwable e) {
