@@ -154,26 +154,28 @@ public final class JdbcSource implements Source {
   /** Every column as COPY reads it, or empty when COPY is off or a column's type is not one it decodes. */
   private Optional<List<PgCopyColumn>> copyColumns() {
     if (copyColumns == null) {
-      if (!source.readsWithCopy()) {
-        copyColumns = Optional.empty();
-      } else {
-        List<PgCopyColumn> out = new ArrayList<>();
-        StructField[] fields = schema().fields(); // in the relation's column order, as columns() is
-        for (int i = 0; i < fields.length && fields.length == columns().size(); i++) {
-          JdbcColumn column = columns().get(i);
-          Optional<PgCopyColumn> copy = PgCopyColumn.of(column.name(), column.typeName(), fields[i]);
-          if (copy.isEmpty()) {
-            LOG.info("{}: reading with Spark's JDBC reader, as COPY does not decode column {} ({} as {})", describe(),
-                column.name(), column.typeName(), fields[i].dataType().simpleString());
-            break;
-          }
-          out.add(copy.get());
-        }
-        copyColumns = out.size() == columns().size() && textCastsAreOutputs(out) ? Optional.of(List.copyOf(out))
-            : Optional.empty();
-      }
+      copyColumns = source.readsWithCopy() ? decodedByCopy() : Optional.empty();
     }
     return copyColumns;
+  }
+
+  private Optional<List<PgCopyColumn>> decodedByCopy() {
+    StructField[] fields = schema().fields(); // in the relation's column order, as columns() is
+    if (fields.length != columns().size()) {
+      return Optional.empty();
+    }
+    List<PgCopyColumn> out = new ArrayList<>();
+    for (int i = 0; i < fields.length; i++) {
+      JdbcColumn column = columns().get(i);
+      Optional<PgCopyColumn> copy = PgCopyColumn.of(column.name(), column.typeName(), fields[i]);
+      if (copy.isEmpty()) {
+        LOG.info("{}: reading with Spark's JDBC reader, as COPY does not decode column {} ({} as {})", describe(),
+            column.name(), column.typeName(), fields[i].dataType().simpleString());
+        return Optional.empty();
+      }
+      out.add(copy.get());
+    }
+    return textCastsAreOutputs(out) ? Optional.of(List.copyOf(out)) : Optional.empty();
   }
 
   /**
