@@ -54,25 +54,29 @@ public final class SparkSteps {
   public static void concurrently(List<Runnable> actions) {
     ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, actions.size()));
     try {
-      List<Future<?>> running = actions.stream().<Future<?>>map(threads::submit).toList();
-      RuntimeException failure = null;
-      for (Future<?> f : running) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while waiting for Spark jobs", e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
+      awaitAll(actions.stream().<Future<?>>map(threads::submit).toList(), "Spark jobs");
     } finally {
       threads.shutdownNow();
+    }
+  }
+
+  /** Waits for every one of {@code running} (described as {@code what}); rethrows the first failure after all have ended. */
+  public static void awaitAll(List<Future<?>> running, String what) {
+    RuntimeException failure = null;
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for " + what, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

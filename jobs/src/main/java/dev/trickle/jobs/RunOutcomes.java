@@ -6,7 +6,6 @@ import dev.trickle.state.RunLedger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,25 +45,10 @@ final class RunOutcomes implements AutoCloseable {
   /** Waits for every queued row; rethrows the first failure once all have ended. */
   @Override
   public void close() {
-    RuntimeException failure = null;
     try {
-      for (Future<?> f : pending) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while recording the run in the runs ledger", e);
-        }
-      }
+      SparkSteps.awaitAll(pending, "the runs ledger");
     } finally {
       writer.shutdown();
-    }
-    if (failure != null) {
-      throw failure;
     }
   }
 }
