@@ -104,6 +104,24 @@ public final class SparkSessions {
     return out;
   }
 
+  /**
+   * A session sharing {@code spark}'s context, cached data and settings, plus {@code settings},
+   * for one call whose settings must not reach work on other threads: Delta stamps every write
+   * with the transaction id it finds in its session, so a MERGE's id set on the shared session
+   * would also mark (or make Delta skip) a ledger row written meanwhile.
+   */
+  public static SparkSession isolated(SparkSession spark, Map<String, String> settings) {
+    SparkSession session = spark.newSession(); // starts from the context's conf: copy what differs
+    SparkConf context = spark.sparkContext().getConf();
+    scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll()).forEach((key, value) -> {
+      if (!value.equals(context.get(key, null))) { // set at runtime on spark, so settable here too
+        session.conf().set(key, value);
+      }
+    });
+    settings.forEach(session.conf()::set);
+    return session;
+  }
+
   public static void applyRuntimeSettings(SparkSession spark, TrickleConfig config) {
     runtimeSettings(config).forEach((key, value) -> {
       try {

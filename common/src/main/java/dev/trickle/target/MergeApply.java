@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_json;
 
 import dev.trickle.FaultPoint;
+import dev.trickle.spark.SparkSessions;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * Delta's transaction id ({@code txnAppId}, {@code txnVersion}), and Delta skips a MERGE whose
  * version the application already committed. Delta 4.3 takes these for MERGE from the session
  * ({@code spark.databricks.delta.write.txnAppId}/{@code txnVersion}; checked), not as merge options,
- * so they are set around the one call and removed after it.
+ * so the MERGE runs in a session of its own that carries them: set on the shared session, they
+ * would also stamp any write another thread makes meanwhile (a runs row), and make Delta skip it.
  *
  * <p>The change rows have the target's columns and a change column ({@code U} upsert, {@code D}
  * delete). With a recompute scope (partitions whose every row is in the changes, mostly unchanged),
@@ -68,7 +70,9 @@ public final class MergeApply {
     addColumns(spark, path, merge.added());
     long before = commits.version();
     StructType target = DeltaTable.forPath(spark, path).toDF().schema();
-    DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t")
+    SparkSession session = SparkSessions.isolated(spark,
+        Map.of(TXN_APP_ID, txn.appId(), TXN_VERSION, String.valueOf(txn.version())));
+    DeltaMergeBuilder builder = DeltaTable.forPath(session, path).as("t")
         .merge(merge.rows().as("s"), matchCondition(merge.keys()).and(merge.keyBounds()))
         .whenMatched(col("s." + quote(merge.change())).equalTo(lit("D"))).delete()
         .whenMatched(col("s." + quote(merge.change())).equalTo(lit("U"))
@@ -78,8 +82,7 @@ public final class MergeApply {
     if (merge.scope().isPresent()) {
       builder = builder.whenNotMatchedBySource(merge.scope().get()).delete();
     }
-    DeltaMergeBuilder merged = builder;
-    List<Row> metrics = withTransaction(spark, txn, () -> merged.execute().collectAsList());
+    List<Row> metrics = builder.execute().collectAsList();
     FaultPoint.at(AFTER_COMMIT);
     Optional<Long> version = commits.versionOf(txn.appId(), txn.version(), before + 1);
     if (version.isEmpty() || metrics.isEmpty()) { // no commit, or Delta skipped a transaction it had
@@ -88,17 +91,6 @@ public final class MergeApply {
     Row m = metrics.get(0);
     return Optional.of(new DeltaCommits.Commit(version.get(), m.<Long>getAs("num_inserted_rows"),
         m.<Long>getAs("num_updated_rows"), m.<Long>getAs("num_deleted_rows")));
-  }
-
-  private static <T> T withTransaction(SparkSession spark, Txn txn, java.util.function.Supplier<T> write) {
-    spark.conf().set(TXN_APP_ID, txn.appId());
-    spark.conf().set(TXN_VERSION, String.valueOf(txn.version()));
-    try {
-      return write.get();
-    } finally {
-      spark.conf().unset(TXN_APP_ID);
-      spark.conf().unset(TXN_VERSION);
-    }
   }
 
   /** Adds new nullable columns (a separate, idempotent commit: a column already there is skipped). */

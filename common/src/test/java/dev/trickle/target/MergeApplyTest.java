@@ -2,15 +2,22 @@ package dev.trickle.target;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.callUDF;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.testing.SharedSpark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,5 +75,36 @@ class MergeApplyTest {
     assertEquals(List.of(1L, 1L, 0L), List.of(commit.inserted(), commit.updated(), commit.deleted()));
     assertEquals(List.of("1|null|z", "2|null|z", "2|b|y"), spark.read().format("delta").load(path).orderBy(col("id"),
         col("k").asc_nulls_first()).collectAsList().stream().map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList());
+  }
+
+  /** Opened by the merge's source once the MERGE runs; the merge then waits for {@link #OTHER_WRITE_DONE}. */
+  private static final CountDownLatch MERGE_RUNNING = new CountDownLatch(1);
+  private static final CountDownLatch OTHER_WRITE_DONE = new CountDownLatch(1);
+
+  @Test
+  void aWriteOnAnotherThreadDuringTheMergeDoesNotCarryTheMergesTransaction(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    // A command records a table's runs row on another thread while the next table's MERGE runs;
+    // Delta stamps any write with the transaction id it finds in the session, and would skip the
+    // row's write if that id were already there.
+    String path = target(spark, dir, "SELECT id, CAST(id AS STRING) AS v FROM range(6)");
+    String other = dir.resolve("other").toString();
+    spark.range(1).write().format("delta").save(other);
+    spark.udf().register("hold_merge", (UDF1<Long, Long>) id -> {
+      MERGE_RUNNING.countDown();
+      assertTrue(OTHER_WRITE_DONE.await(60, TimeUnit.SECONDS));
+      return id;
+    }, DataTypes.LongType);
+    Dataset<Row> held = changes(spark, "(1, 'one', 'U')").withColumn("id", callUDF("hold_merge", col("id")));
+
+    CompletableFuture<Optional<DeltaCommits.Commit>> merged = CompletableFuture.supplyAsync(
+        () -> MergeApply.apply(spark, path, merge(held, List.of("id")), new MergeApply.Txn("trickle-t", 7)));
+    assertTrue(MERGE_RUNNING.await(60, TimeUnit.SECONDS));
+    spark.range(1).write().format("delta").mode("append").save(other);
+    OTHER_WRITE_DONE.countDown();
+
+    assertEquals(1L, merged.get(60, TimeUnit.SECONDS).orElseThrow().updated());
+    assertEquals(Optional.empty(), new DeltaCommits(spark, other).versionOf("trickle-t", 7, 0));
+    assertEquals(2L, spark.read().format("delta").load(other).count());
   }
 }
