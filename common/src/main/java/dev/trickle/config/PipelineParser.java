@@ -41,6 +41,7 @@ final class PipelineParser {
     String stateDir = r.requiredString("state-dir", "Set the folder of the ledger tables.");
     String reconDir = r.requiredString("recon-dir", "Set the folder of the reconciliation tables.");
     Optional<Secret> maskSalt = r.optionalString("mask-salt").map(Secret::of);
+    int tableParallelism = r.intAtLeast("table-parallelism", 1);
     TrickleConfig.SparkSettings spark = new TrickleConfig.SparkSettings(
         r.optionalString("spark.master"), r.requiredString("spark.app-name", "Name the Spark application."),
         r.stringMap("spark.conf"));
@@ -71,7 +72,7 @@ final class PipelineParser {
       throw new InvalidConfigException(origin, problems);
     }
     Config effective = effectiveView(root, sourcesEffective, effectiveTables);
-    return new TrickleConfig(origin, effective, warehouse, stateDir, reconDir, maskSalt, spark, lock, sources, tables);
+    return new TrickleConfig(origin, effective, warehouse, stateDir, reconDir, maskSalt, tableParallelism, spark, lock, sources, tables);
   }
 
   private Map<String, SourceConfig> parseSources(Config root) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param origin where the config came from (a file name), for messages
  * @param raw the resolved HOCON, for rendering and hashing
+ * @param tableParallelism tables a multi-table command runs at the same time
  */
 public record TrickleConfig(
     String origin,
@@ -21,6 +22,7 @@ public record TrickleConfig(
     String stateDir,
     String reconDir,
     Optional<Secret> maskSalt,
+    int tableParallelism,
     SparkSettings spark,
     LockSettings lock,
     Map<String, SourceConfig> sources,

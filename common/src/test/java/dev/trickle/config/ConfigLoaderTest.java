@@ -58,6 +58,7 @@ class ConfigLoaderTest {
     TrickleConfig c = load(VALID, Map.of(), Map.of("PG_PASSWORD", "s3cret"));
     assertEquals("/lake/_trickle/state", c.stateDir());
     assertEquals("/lake/_trickle/recon", c.reconDir());
+    assertEquals(1, c.tableParallelism());
     TableConfig orders = c.tables().get("orders");
     assertEquals("/lake/orders", orders.target().path().orElseThrow());
     assertEquals(SyncMode.WATERMARK, orders.sync().mode());
@@ -95,6 +96,7 @@ class ConfigLoaderTest {
   void reportsEveryProblemWithItsPathAndFix() {
     List<String> problems = problems("""
         trickle {
+          table-parallelism = 0
           sources {
             legacy { type = jdbc, url = "jdbc:postgresql://db/shop", fetchsize = 0, copy = sometimes }
             bogus { type = mongo }
@@ -116,6 +118,7 @@ class ConfigLoaderTest {
           }
         }
         """);
+    assertProblem(problems, "trickle.table-parallelism", "at least 1");
     assertProblem(problems, "trickle.sources.legacy.fetchsize", "at least 1");
     assertProblem(problems, "trickle.sources.legacy.copy", "expected true or false");
     assertProblem(problems, "trickle.sources.files.copy", "unknown key");

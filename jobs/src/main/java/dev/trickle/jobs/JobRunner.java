@@ -11,16 +11,26 @@ import dev.trickle.spark.SparkSteps;
 import dev.trickle.state.RunLedger;
 import dev.trickle.state.TableLocks;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs a {@link TableJob} over the selected tables: prepare all (exit 2, nothing written, on bad
- * input), record the run, then per table take the lock, run, record the outcome. One table's
- * failure does not stop the others; the exit code is the worst outcome.
+ * input), record the run, then per table take the lock, run, record the outcome, with up to
+ * {@code trickle.table-parallelism} tables at once. One table's failure does not stop the
+ * others; the exit code is the worst outcome.
  */
 public final class JobRunner {
   private final TrickleConfig config;
@@ -48,18 +58,52 @@ public final class JobRunner {
     RunLedger ledger = new RunLedger(spark, config.stateDir());
     ledger.started(run, tables.stream().map(TableConfig::name).toList());
 
-    List<TableResult> results = new ArrayList<>();
+    List<TableResult> results;
     try (RunOutcomes outcomes = new RunOutcomes(spark, ledger, run)) {
-      for (TableConfig table : tables) {
-        TableResult result = runOne(job, context, table, prepared.get(table.name()));
-        results.add(result);
+      results = runAll(tables, table -> runOne(job, context, table, prepared.get(table.name())), result -> {
         console.info(result.summary());
-        outcomes.record(table.name(), result.exit(),
+        outcomes.record(result.table(), result.exit(),
             result.exit() == ExitCode.OK || result.exit() == ExitCode.DIFFERENCES ? null : result.summary());
-      }
+      });
     }
     ExitCode worst = results.stream().map(TableResult::exit).reduce(ExitCode.OK, JobRunner::worse);
     return new Outcome(worst, run.runId(), results);
+  }
+
+  /**
+   * Runs {@code one} for each table, {@code trickle.table-parallelism} at a time, and hands each
+   * result to {@code finished} on this thread as it comes. Results are in the tables' order.
+   */
+  private List<TableResult> runAll(List<TableConfig> tables, Function<TableConfig, TableResult> one,
+      Consumer<TableResult> finished) {
+    int threads = Math.max(1, Math.min(config.tableParallelism(), tables.size()));
+    AtomicInteger counter = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "trickle-table-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      CompletionService<TableResult> done = new ExecutorCompletionService<>(pool);
+      tables.forEach(table -> done.submit(() -> one.apply(table)));
+      Map<String, TableResult> byTable = new HashMap<>();
+      for (int i = 0; i < tables.size(); i++) {
+        TableResult result = done.take().get();
+        finished.accept(result);
+        byTable.put(result.table(), result);
+      }
+      return tables.stream().map(t -> byTable.get(t.name())).toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while tables ran", e);
+    } catch (ExecutionException e) { // runOne turns exceptions into results: only an Error gets here
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private <P> Map<String, P> prepareAll(TableJob<P> job, JobContext context, List<TableConfig> tables) {
