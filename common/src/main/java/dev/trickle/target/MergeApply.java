@@ -69,10 +69,11 @@ public final class MergeApply {
     DeltaCommits commits = new DeltaCommits(spark, path);
     addColumns(spark, path, merge.added());
     long before = commits.version();
-    StructType target = DeltaTable.forPath(spark, path).toDF().schema();
     SparkSession session = SparkSessions.isolated(spark,
         Map.of(TXN_APP_ID, txn.appId(), TXN_VERSION, String.valueOf(txn.version())));
-    DeltaMergeBuilder builder = DeltaTable.forPath(session, path).as("t")
+    DeltaTable table = DeltaTable.forPath(session, path);
+    StructType target = table.toDF().schema();
+    DeltaMergeBuilder builder = table.as("t")
         .merge(merge.rows().as("s"), matchCondition(merge.keys()).and(merge.keyBounds()))
         .whenMatched(col("s." + quote(merge.change())).equalTo(lit("D"))).delete()
         .whenMatched(col("s." + quote(merge.change())).equalTo(lit("U"))
