@@ -1,5 +1,6 @@
 package dev.trickle.sync;
 
+import dev.trickle.Throwables;
 import dev.trickle.TrickleException;
 
 /**
@@ -23,19 +24,10 @@ public interface ChangeReader extends AutoCloseable {
       return t;
     }
     return TrickleException.runFailed("Cannot read the changes of table " + table + " (" + mode() + "): "
-        + rootMessage(e) + ". Check that the source is reachable and run sync again; nothing was applied.", e);
+        + Throwables.rootMessage(e) + ". Check that the source is reachable and run sync again; nothing was applied.", e);
   }
 
   /** Releases what the read holds (a source snapshot, cached rows): call after the batch is applied. */
   @Override
   default void close() {}
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return text.lines().findFirst().orElse(text).strip();
-  }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.ExitCode;
+import dev.trickle.Throwables;
 import dev.trickle.TrickleException;
 import dev.trickle.source.SourcePosition;
 import dev.trickle.target.DeltaCommits;
@@ -79,7 +80,7 @@ final class DeltaCdfChanges implements ChangeReader {
       return ChangeReader.super.failure(table, e);
     }
     return new TrickleException(ExitCode.BAD_INPUT, "Cannot read the change data feed of " + path + " for table "
-        + table + ": " + ChangeReader.rootMessage(e) + ". The change files a batch needs were vacuumed, or the feed "
+        + table + ": " + Throwables.rootMessage(e) + ". The change files a batch needs were vacuumed, or the feed "
         + "was off (delta.enableChangeDataFeed) for some version; sync cannot tell what changed. Reload the table "
         + "with trickle load; the next sync starts from the load. Nothing was applied.", e);
   }

@@ -1,6 +1,7 @@
 package dev.trickle.jobs;
 
 import dev.trickle.ExitCode;
+import dev.trickle.Throwables;
 import dev.trickle.TrickleException;
 import dev.trickle.config.ConfigRenderer;
 import dev.trickle.config.Redactor;
@@ -142,19 +143,10 @@ public final class JobRunner {
     } catch (TrickleException e) {
       return TableResult.failed(table.name(), e.exitCode(), context.redactor().redact(e.getMessage()));
     } catch (Exception e) { // also SparkException, which Scala code throws undeclared
-      String message = "Cannot " + job.command() + " table " + table.name() + ": " + rootMessage(e)
+      String message = "Cannot " + job.command() + " table " + table.name() + ": " + Throwables.rootMessage(e)
           + ". Fix the cause and run again; finished work is kept.";
       return TableResult.failed(table.name(), ExitCode.RUN_FAILED, context.redactor().redact(message));
     }
-  }
-
-  public static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return text.lines().findFirst().orElse(text).strip();
   }
 
   /** The more severe of two outcomes: higher exit codes win. */

@@ -1,6 +1,7 @@
 package dev.trickle.jobs;
 
 import dev.trickle.ExitCode;
+import dev.trickle.Throwables;
 import dev.trickle.config.TableConfig;
 import dev.trickle.jobs.load.ChunkRunner;
 import dev.trickle.jobs.load.LoadChecks;
@@ -215,7 +216,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
       }
       ChunkRunner runner = new ChunkRunner(parallelism, table.load().retry(),
           listeners(new LoadProgress(context.console(), table.name(), plan, todo), failures(loadId), extra),
-          e -> context.redactor().redact(JobRunner.rootMessage(e)));
+          e -> context.redactor().redact(Throwables.rootMessage(e)));
       return runner.run(todo, (chunk, attempt) -> loadChunk(loadId, snapshot, chunk, attempt, plan.size(), resumed.isPresent()));
     }
 
@@ -246,7 +247,7 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
             ledger.chunkEnded(table.name(), loadId, chunk, LoadLedger.FAILED, null, attempt, Instant.now(), Instant.now(), error);
           } catch (RuntimeException e) {
             context.console().error("load " + table.name() + ": cannot record the failure of chunk " + chunk.id() + ": "
-                + context.redactor().redact(JobRunner.rootMessage(e)));
+                + context.redactor().redact(Throwables.rootMessage(e)));
           }
         }
       };
@@ -291,10 +292,10 @@ public final class LoadJob implements TableJob<LoadChecks.Checked> {
         ledger.finished(table.name(), loadId, context.run().runId(), LoadLedger.FAILED,
             LoadChecks.previousLoad(ledger, table, checked.target()).map(LoadState::doneRowCount).orElse(0L),
             checked.target().version(),
-            context.redactor().redact(JobRunner.rootMessage(e)));
+            context.redactor().redact(Throwables.rootMessage(e)));
       } catch (RuntimeException ignored) {
         context.console().error("load " + table.name() + ": cannot record the failed attempt: "
-            + context.redactor().redact(JobRunner.rootMessage(ignored)));
+            + context.redactor().redact(Throwables.rootMessage(ignored)));
       }
     }
 

@@ -3,6 +3,7 @@ package dev.trickle.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import dev.trickle.ExitCode;
+import dev.trickle.Throwables;
 import dev.trickle.TrickleException;
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
@@ -121,7 +122,7 @@ public final class ReconcileJob implements TableJob<ReconcileJob.Prepared> {
       }
       return error(context, tables, table, started, asOfJson, prepared, context.redactor().redact(e.getMessage()));
     } catch (RuntimeException e) {
-      String message = "Cannot reconcile table " + table.name() + ": " + JobRunner.rootMessage(e)
+      String message = "Cannot reconcile table " + table.name() + ": " + Throwables.rootMessage(e)
           + ". Check that both sides can be read and run again.";
       return error(context, tables, table, started, asOfJson, prepared, context.redactor().redact(message));
     }
@@ -166,7 +167,7 @@ public final class ReconcileJob implements TableJob<ReconcileJob.Prepared> {
     try {
       tables.write(report, 0, checks(table));
     } catch (RuntimeException e) {
-      context.console().error("Cannot record the ERROR verdict of " + table.name() + " in recon_runs: " + JobRunner.rootMessage(e));
+      context.console().error("Cannot record the ERROR verdict of " + table.name() + " in recon_runs: " + Throwables.rootMessage(e));
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("verdict", Verdict.ERROR.name());

@@ -2,6 +2,7 @@ package dev.trickle.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.trickle.Throwables;
 import dev.trickle.config.SyncMode;
 import dev.trickle.config.TableConfig;
 import dev.trickle.config.TrickleConfig;
@@ -86,7 +87,7 @@ public record TableStatus(
       }
       return new SourceView(now.with(SourcePosition.TAKEN_AT, null).toJson(), lag(now, synced));
     } catch (RuntimeException e) {
-      return new SourceView("unknown", "unknown: " + JobRunner.rootMessage(e));
+      return new SourceView("unknown", "unknown: " + Throwables.rootMessage(e));
     }
   }
 

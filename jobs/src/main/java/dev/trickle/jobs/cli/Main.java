@@ -35,7 +35,7 @@ public final class Main implements Runnable {
     cli.setErr(new java.io.PrintWriter(err, true));
     applyExitCodes(cli);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      err.println("Cannot run " + line.getCommandName() + ": " + dev.trickle.jobs.JobRunner.rootMessage(e)
+      err.println("Cannot run " + line.getCommandName() + ": " + dev.trickle.Throwables.rootMessage(e)
           + ". Finished work is kept; run again, or set TRICKLE_DEBUG=1 for the stack trace.");
       if (env.containsKey("TRICKLE_DEBUG")) {
         e.printStackTrace(err);

@@ -48,7 +48,7 @@ final class SqlCommand extends PipelineCommand {
     try {
       result = spark.sql(sql);
     } catch (Exception e) { // AnalysisException is undeclared in Scala
-      throw TrickleException.badInput("Cannot run the SQL: " + dev.trickle.jobs.JobRunner.rootMessage(e)
+      throw TrickleException.badInput("Cannot run the SQL: " + dev.trickle.Throwables.rootMessage(e)
           + ". Views available: " + String.join(", ", views) + ".");
     }
     List<Row> rows = result.limit(limit).collectAsList();
