@@ -14,7 +14,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One append-mostly Delta table of trickle's own state (a ledger or a recon table). Created on
  * first write; new columns of a later trickle version are merged into its schema. Writes retry on
- * Delta's concurrent-modification conflicts, which concurrent runs on other tables can cause.
+ * Delta's concurrent-modification conflicts, which concurrent runs on other tables can cause, and
+ * every {@value LedgerMaintenance#EVERY} versions the table is compacted and vacuumed
+ * ({@link LedgerMaintenance}), so years of nightly runs do not leave it slow to read.
  */
 public final class DeltaLedger {
   private static final int ATTEMPTS = 5;
@@ -22,11 +24,18 @@ public final class DeltaLedger {
   private final SparkSession spark;
   private final String path;
   private final StructType schema;
+  private final long maintainEvery;
 
   public DeltaLedger(SparkSession spark, String dir, String name, StructType schema) {
+    this(spark, dir, name, schema, LedgerMaintenance.EVERY);
+  }
+
+  /** @param maintainEvery Delta versions between two compactions of the table; 0 for none */
+  DeltaLedger(SparkSession spark, String dir, String name, StructType schema, long maintainEvery) {
     this.spark = spark;
     this.path = dir.replaceAll("/+$", "") + "/" + name;
     this.schema = schema;
+    this.maintainEvery = maintainEvery;
   }
 
   public String path() {
@@ -58,6 +67,7 @@ public final class DeltaLedger {
       rows.write().format("delta").mode("append").option("mergeSchema", "true").save(path);
       return null;
     });
+    LedgerMaintenance.afterWrite(spark, path, maintainEvery);
   }
 
   /** Sets columns on the rows matching {@code condition}. */
@@ -66,6 +76,15 @@ public final class DeltaLedger {
       DeltaTable.forPath(spark, path).update(condition, set);
       return null;
     });
+    LedgerMaintenance.afterWrite(spark, path, maintainEvery);
+  }
+
+  /**
+   * Compacts the table's small files and vacuums it now (writes do it every
+   * {@value LedgerMaintenance#EVERY} versions); a failure is thrown, not logged.
+   */
+  public void maintain() {
+    LedgerMaintenance.maintain(spark, path);
   }
 
   private static <T> T retrying(Supplier<T> write) {
