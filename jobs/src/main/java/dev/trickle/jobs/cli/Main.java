@@ -24,8 +24,20 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = execute(args, System.out, System.err, System.getenv());
+    PrintStream stdout = stdoutForTrickleOnly();
+    int code = execute(args, stdout, System.err, System.getenv());
     System.exit(code);
+  }
+
+  /**
+   * Points {@code System.out} at stderr and returns the process's real stdout, for trickle's own
+   * output: libraries print there too (Delta's VACUUM prints what it deleted), and a scheduler
+   * reading {@code --json} must find one line on stdout and nothing else.
+   */
+  static PrintStream stdoutForTrickleOnly() {
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    return stdout;
   }
 
   /** Runs one command and returns its exit code (tests call this instead of main). */
