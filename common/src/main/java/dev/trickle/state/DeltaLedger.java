@@ -1,8 +1,10 @@
 package dev.trickle.state;
 
 import io.delta.tables.DeltaTable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -10,6 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One append-mostly Delta table of trickle's own state (a ledger or a recon table). Created on
@@ -19,7 +23,16 @@ import org.apache.spark.sql.types.StructType;
  * ({@link LedgerMaintenance}), so years of nightly runs do not leave it slow to read.
  */
 public final class DeltaLedger {
-  private static final int ATTEMPTS = 5;
+  /**
+   * How long a write is retried while it conflicts. An UPDATE conflicts with any commit a
+   * concurrent writer made to the same (unpartitioned) table meanwhile, which tables run at once
+   * (table-parallelism) do all the time: each round at least one writer commits, so n writers at
+   * once need up to n attempts of about a second each. The backoff doubles, with random jitter so
+   * the retries spread out.
+   */
+  private static final Duration RETRY_FOR = Duration.ofMinutes(2);
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaLedger.class);
 
   private final SparkSession spark;
   private final String path;
@@ -87,15 +100,18 @@ public final class DeltaLedger {
     LedgerMaintenance.maintain(spark, path);
   }
 
-  private static <T> T retrying(Supplier<T> write) {
+  private <T> T retrying(Supplier<T> write) {
+    long deadline = System.nanoTime() + RETRY_FOR.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
         return write.get();
       } catch (RuntimeException e) {
-        if (attempt >= ATTEMPTS || !isConflict(e)) {
+        if (!isConflict(e) || System.nanoTime() > deadline) {
           throw e;
         }
-        sleep(100L * attempt);
+        LOG.debug("{}: a concurrent write conflicted (attempt {}): {}", path, attempt, e.getClass().getSimpleName());
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << (attempt - 1));
+        sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
       }
     }
   }

@@ -14,6 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -70,6 +75,34 @@ class DeltaLedgerTest {
     SparkSession skipping = SparkSessions.isolated(spark, Map.of("spark.sql.files.ignoreMissingFiles", "true"));
     assertEquals(List.of(1L, 2L, 3L), skipping.read().format("delta").load(ledger.path()).select("batch_id").orderBy("batch_id")
         .collectAsList().stream().map(r -> r.getLong(0)).toList(), "every row but the lost file's");
+  }
+
+  @Test
+  void sixWritersAtOnceEachAppendAndUpdateTheirRow(SparkSession spark) {
+    DeltaLedger ledger = new DeltaLedger(spark, dir.toString(), "runs", SCHEMA, 0);
+    ledger.append(List.of(RowFactory.create("setup", 0L, "DONE"))); // the table exists: conflicts, not creation races
+    List<String> tables = List.of("a", "b", "c", "d", "e", "f");
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(tables.size());
+    try {
+      List<Future<?>> writers = tables.stream().<Future<?>>map(t -> threads.submit(() -> {
+        start.await();
+        ledger.append(List.of(RowFactory.create(t, 1L, "RUNNING")));
+        // Conflicts with the other writers' commits meanwhile, up to six times: retried until it lands.
+        ledger.update(col("table_name").equalTo(t), Map.of("status", lit("DONE")));
+        return null;
+      })).toList();
+      start.countDown();
+      for (Future<?> writer : writers) {
+        writer.get(5, TimeUnit.MINUTES);
+      }
+    } catch (Exception e) {
+      throw new AssertionError("a writer failed: " + e, e);
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertEquals(7, ledger.read().where(col("status").equalTo("DONE")).count());
   }
 
   @Test
