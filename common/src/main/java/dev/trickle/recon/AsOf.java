@@ -38,7 +38,7 @@ public record AsOf(Optional<SourcePosition> position, String origin) {
     Optional<Candidate> load = new LoadLedger(spark, stateDir).latestDone(table)
         .filter(l -> l.position() != null)
         .filter(l -> targetVersion.isEmpty() || l.targetVersion() == null || l.targetVersion() <= targetVersion.get())
-        .map(l -> new Candidate(l.position(), "load:" + l.loadId(), loadFinished(spark, stateDir, table, l.loadId())));
+        .map(l -> new Candidate(l.position(), "load:" + l.loadId(), l.finishedAt()));
     Optional<Candidate> latest = batch.isEmpty() ? load : load.isEmpty() ? batch
         : Optional.of(batch.get().finished().isBefore(load.get().finished()) ? load.get() : batch.get());
     return latest.map(c -> new AsOf(Optional.of(c.position()), c.origin())).orElseGet(AsOf::none);
@@ -60,13 +60,6 @@ public record AsOf(Optional<SourcePosition> position, String origin) {
         .select("batch_id", "to_position", "finished_at").collectAsList();
     return latest.stream().findFirst().map(r -> new Candidate(SourcePosition.parse(r.getString(1)),
         "sync_batch:" + r.getLong(0), r.isNullAt(2) ? Instant.EPOCH : r.getTimestamp(2).toInstant()));
-  }
-
-  private static Instant loadFinished(SparkSession spark, String stateDir, String table, String loadId) {
-    List<Row> rows = new LoadLedger(spark, stateDir).loads().read()
-        .where(col("table_name").equalTo(table).and(col("load_id").equalTo(loadId)).and(col("finished_at").isNotNull()))
-        .select("finished_at").limit(1).collectAsList();
-    return rows.isEmpty() ? Instant.EPOCH : rows.get(0).getTimestamp(0).toInstant();
   }
 
   /**

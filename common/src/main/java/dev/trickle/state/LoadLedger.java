@@ -70,7 +70,8 @@ public final class LoadLedger {
       .add("error", DataTypes.StringType, true);
 
   /** A finished load, as sync and reconcile need it. */
-  public record Load(String table, String loadId, SourcePosition position, long rows, Long targetVersion) {}
+  /** A finished load; {@code finishedAt} is when its DONE attempt ended. */
+  public record Load(String table, String loadId, SourcePosition position, long rows, Long targetVersion, Instant finishedAt) {}
 
   /**
    * A table's latest load, as a re-run needs it.
@@ -122,7 +123,8 @@ public final class LoadLedger {
         r.getAs("table_name"), r.getAs("load_id"),
         r.getAs("source_position") == null ? null : SourcePosition.parse(r.getAs("source_position")),
         r.getAs("rows") == null ? 0L : r.<Long>getAs("rows"),
-        r.getAs("target_version")));
+        r.getAs("target_version"),
+        r.getAs("finished_at") == null ? Instant.EPOCH : r.<Timestamp>getAs("finished_at").toInstant()));
   }
 
   /** The table's latest load (by its first attempt's start), with its plan and finished chunks. */
