@@ -8,12 +8,5 @@
 # Work files go to bench-work/load/ (deleted first). Record the figures in docs/BENCHMARKS.md.
 # TRICKLE_LOG_CONF names another log4j2 file (e.g. one with dev.trickle at DEBUG, which logs each step's duration).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/scripts/trickle" --version >/dev/null # builds the jar when needed
-SPARK_CP="$(cat "$ROOT/jobs/target/spark-classpath-provided.txt"):$(cat "$ROOT/jobs/target/spark-classpath-runtime.txt")"
-# The site defaults a local scripts/trickle run uses (shuffle partitions, Delta log replay tasks).
-export TRICKLE_DEFAULTS="${TRICKLE_DEFAULTS-$ROOT/conf/application.conf}"
-mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
-exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -Dlog4j2.configurationFile="${TRICKLE_LOG_CONF:-$ROOT/conf/log4j2.properties}" \
-  -cp "$ROOT/jobs/target/trickle.jar:$SPARK_CP" dev.trickle.jobs.bench.LoadBench \
-  "$ROOT/bench-work/load" "${1:-5000000}" "${2:-5000000}"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-java.sh"
+run_bench LoadBench "$BENCH_ROOT/bench-work/load" "${1:-5000000}" "${2:-5000000}"

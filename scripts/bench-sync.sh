@@ -8,19 +8,9 @@
 # TRICKLE_LOG_CONF names another log4j2 file (e.g. one with dev.trickle at DEBUG, which logs each step's duration).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-java.sh"
 ROWS="${1:-10000000}"
-DIR="${2:-$ROOT/bench-work/sync}"
-JAR="$ROOT/jobs/target/trickle.jar"
-CP_FILES=("$ROOT/jobs/target/spark-classpath-provided.txt" "$ROOT/jobs/target/spark-classpath-runtime.txt")
-
-"$ROOT/scripts/trickle" --version >/dev/null # builds the jar when sources changed
-
+DIR="${2:-$BENCH_ROOT/bench-work/sync}"
 rm -rf "$DIR"
-# The site defaults a local scripts/trickle run uses (shuffle partitions, Delta log replay tasks).
-export TRICKLE_DEFAULTS="${TRICKLE_DEFAULTS-$ROOT/conf/application.conf}"
 mkdir -p "$DIR"
-mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$ROOT/conf/jvm.options" | grep -v '^\s*$')
-exec java "${JVM_FLAGS[@]}" -Xmx"${TRICKLE_MEMORY:-6g}" -XX:+UseParallelGC \
-  -Dlog4j2.configurationFile="${TRICKLE_LOG_CONF:-$ROOT/conf/log4j2.properties}" \
-  -cp "$JAR:$(cat "${CP_FILES[0]}"):$(cat "${CP_FILES[1]}")" dev.trickle.jobs.bench.SyncBenchmark "$ROWS" "$DIR"
+BENCH_JAVA_OPTS="-XX:+UseParallelGC ${BENCH_JAVA_OPTS:-}" run_bench SyncBenchmark "$ROWS" "$DIR"

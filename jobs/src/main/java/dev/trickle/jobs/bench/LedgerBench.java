@@ -4,15 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 
-import dev.trickle.config.ConfigLoader;
-import dev.trickle.config.TrickleConfig;
 import dev.trickle.recon.AsOf;
-import dev.trickle.spark.SparkSessions;
 import dev.trickle.state.DeltaLedger;
 import dev.trickle.state.SyncLedger;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,18 +32,15 @@ public final class LedgerBench {
     int nights = args.length > 0 ? Integer.parseInt(args[0]) : 250;
     int tables = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     Path dir = Path.of(args.length > 2 ? args[2] : "bench-work/ledger").toAbsolutePath();
-    Path config = Files.createDirectories(dir).resolve("bench.conf");
-    Files.writeString(config, """
+    BenchPipeline pipeline = BenchPipeline.open(dir, """
         trickle {
           warehouse = "%1$s/lake"
           sources { src { type = delta, path = "%1$s/src" } }
           tables { table_7 { source { ref = src, path = "t" }, keys = [id] } }
         }
-        """.formatted(dir), StandardCharsets.UTF_8);
-    TrickleConfig trickle = ConfigLoader.load(config, Map.of(), System.getenv());
-    SparkSession spark = SparkSessions.getOrCreate(trickle);
-    spark.sparkContext().setLogLevel("WARN");
-    String stateDir = trickle.stateDir();
+        """);
+    SparkSession spark = pipeline.spark();
+    String stateDir = pipeline.config().stateDir();
     DeltaLedger ledger = new DeltaLedger(spark, stateDir, SyncLedger.TABLE, SyncLedger.SCHEMA);
 
     time("write " + nights * tables + " batches as " + nights * tables + " files", () -> {

@@ -1,16 +1,13 @@
 package dev.trickle.jobs.bench;
 
-import dev.trickle.config.ConfigLoader;
 import dev.trickle.config.TrickleConfig;
 import dev.trickle.jobs.cli.Main;
 import dev.trickle.source.SourcePosition;
-import dev.trickle.spark.SparkSessions;
 import dev.trickle.state.LoadLedger;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,8 +30,7 @@ public final class SyncBenchmark {
   public static void main(String[] args) throws IOException {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
     Path dir = Path.of(args.length > 1 ? args[1] : "bench-work").toAbsolutePath();
-    Path config = Files.createDirectories(dir).resolve("bench.conf");
-    Files.writeString(config, """
+    BenchPipeline pipeline = BenchPipeline.open(dir, """
         trickle {
           warehouse = "%1$s/lake"
           sources { src { type = delta, path = "%1$s/src" } }
@@ -43,12 +39,10 @@ public final class SyncBenchmark {
             facts_diff { source { ref = src, path = "facts" }, keys = [id], sync.mode = diff }
           }
         }
-        """.formatted(dir), StandardCharsets.UTF_8);
-    // The site defaults scripts/trickle runs with (TRICKLE_DEFAULTS, set by bench-sync.sh), so the
-    // session is configured as a user's local run is.
-    TrickleConfig trickle = ConfigLoader.load(config, Map.of(), System.getenv());
-    SparkSession spark = SparkSessions.getOrCreate(trickle);
-    spark.sparkContext().setLogLevel("WARN");
+        """);
+    Path config = pipeline.file();
+    TrickleConfig trickle = pipeline.config();
+    SparkSession spark = pipeline.spark();
     String source = dir.resolve("src/facts").toString();
     String target = dir.resolve("lake/facts").toString();
     String diffTarget = dir.resolve("lake/facts_diff").toString();
