@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one of trickle's own tables quick to read. Every ledger write adds a file and every UPDATE
  * leaves the file it rewrote behind, so months of nightly runs make a ledger thousands of tiny
- * files, and every command reads the ledgers (a scan of 5,000 one-row files took 7.5 s, of the same
- * rows compacted 0.9 s; docs/BENCHMARKS.md). Each time a write brings a table's Delta version to a
+ * files, and every command reads the ledgers (a scan of 5,000 one-row files took 7.9 s, of the same
+ * rows compacted 0.24 s; scripts/bench-ledger.sh, docs/BENCHMARKS.md). Each time a write brings a table's Delta version to a
  * multiple of {@code every}, its small files are compacted and the files removed longer ago than the
  * table's retention ({@code delta.deletedFileRetentionDuration}, Delta's default 7 days) are vacuumed.
  * Best effort: a failure (a conflicting writer, a retention Delta refuses) is logged, the ledger's

@@ -69,8 +69,7 @@ public final class LoadLedger {
       .add("estimated_rows", DataTypes.LongType, true)
       .add("error", DataTypes.StringType, true);
 
-  /** A finished load, as sync and reconcile need it. */
-  /** A finished load; {@code finishedAt} is when its DONE attempt ended. */
+  /** A finished load, as sync and reconcile need it; {@code finishedAt} is when its DONE attempt ended. */
   public record Load(String table, String loadId, SourcePosition position, long rows, Long targetVersion, Instant finishedAt) {}
 
   /**
