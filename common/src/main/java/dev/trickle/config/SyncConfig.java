@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param softDeleteValue deletes = soft: the value that marks a row deleted
  * @param cdcPath cdc: the folder of Debezium JSON event files
  * @param schema what schema drift does
+ * @param apply how a batch is written into the target
  */
 public record SyncConfig(
     SyncMode mode,
@@ -25,4 +26,5 @@ public record SyncConfig(
     Optional<String> softDeleteColumn,
     Optional<String> softDeleteValue,
     Optional<String> cdcPath,
-    SchemaPolicy schema) {}
+    SchemaPolicy schema,
+    ApplyMethod apply) {}

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.config.TableConfig;
+import dev.trickle.target.KeyBounds;
 import dev.trickle.source.ColumnMapping;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +36,12 @@ import org.apache.spark.storage.StorageLevel;
  * @param upserts rows to insert or update
  * @param deletes keys to delete
  * @param drift how the schema moved
- * @param keyBounds a predicate on the target (alias {@code t}) true for every row whose key is
- *     among the changes: lets Delta skip files by their key statistics (true when it cannot help)
+ * @param keyBounds the changes' key ranges: a predicate on the target true for every row whose
+ *     key is among the changes, which lets Delta skip files by their key statistics
  * @param scope the recompute scope as a target predicate (alias {@code t}), if the changes carry one
  */
 public record BatchChanges(
-    Dataset<Row> rows, Dataset<Row> cached, long upserts, long deletes, SchemaDrift drift, Column keyBounds, Optional<Column> scope)
+    Dataset<Row> rows, Dataset<Row> cached, long upserts, long deletes, SchemaDrift drift, KeyBounds keyBounds, Optional<Column> scope)
     implements AutoCloseable {
 
   public boolean isEmpty() {
@@ -74,7 +75,7 @@ public record BatchChanges(
     Row stats = aligned.agg(figures.get(0), figures.subList(1, figures.size()).toArray(Column[]::new)).head();
     if (set.rereads() && drift.added().isEmpty()) { // a new column changes every row: nothing to drop then
       // Only the target's files whose key range meets the changes' are read (Delta skips the rest).
-      Dataset<Row> candidates = current.as("t").where(keyBounds(table.keys(), target, stats));
+      Dataset<Row> candidates = current.as("t").where(keyBounds(table.keys(), target, stats).on("t"));
       List<StructField> compared = java.util.Arrays.stream(target.fields())
           .filter(f -> !drift.missing().contains(f.name())).toList();
       Dataset<Row> real = Changes.withoutNoOps(aligned, candidates, table.keys(), compared)
@@ -137,21 +138,19 @@ public record BatchChanges(
     return out;
   }
 
-  /** t.k BETWEEN min AND max for each orderable key column; true when a key is null or no bound helps. */
-  static Column keyBounds(List<String> keys, StructType target, Row stats) {
-    Column out = lit(true);
+  /** Each orderable key column's min and max; none when a key is null or there are no changes. */
+  static KeyBounds keyBounds(List<String> keys, StructType target, Row stats) {
     if (stats.getLong(2) > 0 || stats.getLong(0) + stats.getLong(1) == 0) {
-      return out;
+      return KeyBounds.none();
     }
+    List<KeyBounds.Bound> bounds = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       DataType type = target.apply(keys.get(i)).dataType();
-      if (!orderable(type)) {
-        continue;
+      if (orderable(type)) {
+        bounds.add(new KeyBounds.Bound(keys.get(i), type, stats.get(3 + 2 * i), stats.get(4 + 2 * i)));
       }
-      Column key = col("t." + Changes.quote(keys.get(i)));
-      out = out.and(key.geq(lit(stats.get(3 + 2 * i)))).and(key.leq(lit(stats.get(4 + 2 * i))));
     }
-    return out;
+    return new KeyBounds(bounds);
   }
 
   private static boolean orderable(DataType type) {

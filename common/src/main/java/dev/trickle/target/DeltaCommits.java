@@ -1,13 +1,12 @@
 package dev.trickle.target;
 
 import io.delta.tables.DeltaTable;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.delta.actions.SetTransaction;
 import scala.Option;
 import scala.Tuple2;
@@ -85,13 +84,31 @@ public final class DeltaCommits {
     return log().getChanges(from, Option.empty(), false);
   }
 
-  /** The row counts Delta recorded for a commit (MERGE, or a plain append). */
+  /**
+   * The row counts Delta recorded for a commit, read from its commit info in the log (no Spark
+   * job): a MERGE's target rows inserted, updated and deleted; a plain write's output rows as
+   * inserts; a replace by key ({@code replaceOn}, see {@link ChangeApply}) as updates as far as it
+   * replaced rows and inserts beyond. Delta counts such a write's rows as if it had rewritten the
+   * touched files (output rows include the copied ones, even where deletion vectors copied none),
+   * so its new rows are output minus copied.
+   */
   public Commit counts(long version) {
-    long current = version();
-    List<Row> rows = DeltaTable.forPath(spark, path).history((int) Math.min(Integer.MAX_VALUE, current - version + 1))
-        .where("version = " + version).select("operationMetrics").collectAsList();
-    Map<String, String> metrics = rows.isEmpty() || rows.get(0).isNullAt(0) ? Map.of()
-        : CollectionConverters.asJava(rows.get(0).<scala.collection.Map<String, String>>getAs(0));
+    Map<String, String> metrics = Map.of();
+    Map<String, String> parameters = Map.of();
+    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changes = changesFrom(version);
+    if (changes.hasNext()) {
+      for (Action action : CollectionConverters.asJava(changes.next()._2())) {
+        if (action instanceof CommitInfo info) {
+          metrics = info.operationMetrics().isDefined() ? CollectionConverters.asJava(info.operationMetrics().get()) : Map.of();
+          parameters = CollectionConverters.asJava(info.operationParameters());
+        }
+      }
+    }
+    if (parameters.containsKey("replaceOnCond")) {
+      long written = metric(metrics, "numOutputRows", 0) - metric(metrics, "numCopiedRows", 0);
+      long replaced = Math.min(written, metric(metrics, "numDeletedRows", 0));
+      return new Commit(version, written - replaced, replaced, 0);
+    }
     long inserted = metric(metrics, "numTargetRowsInserted", metric(metrics, "numOutputRows", 0));
     return new Commit(version, inserted, metric(metrics, "numTargetRowsUpdated", 0),
         metric(metrics, "numTargetRowsDeleted", 0));

@@ -22,7 +22,7 @@ import dev.trickle.sync.SyncHistory;
 import dev.trickle.sync.SyncStart;
 import dev.trickle.target.DeltaCommits;
 import dev.trickle.target.DeltaTargets;
-import dev.trickle.target.MergeApply;
+import dev.trickle.target.ChangeApply;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One incremental batch per table: settle a batch a crash interrupted, find where this one
  * starts, read what changed, map and check it, record the batch, apply it in one idempotent
- * MERGE, record the outcome. Nothing new at the source makes a NOOP batch and leaves the target's
+ * commit, record the outcome. Nothing new at the source makes a NOOP batch and leaves the target's
  * version alone.
  */
 public final class SyncJob implements TableJob<SyncJob.Prepared> {
@@ -118,10 +118,10 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
           return step(context, table, "record a no-op batch", batch::nothingToApply);
         }
         step(context, table, "record batch " + batchId, batch::begin);
-        Optional<DeltaCommits.Commit> commit = step(context, table, "apply batch " + batchId + " (MERGE)",
-            () -> MergeApply.apply(spark, prepared.targetPath(), new MergeApply.Merge(mapped.rows(), Changes.CHANGE,
-                table.keys(), mapped.keyBounds(), mapped.scope(), mapped.drift().added()),
-                new MergeApply.Txn(SyncHistory.appId(table.name()), batchId)));
+        ChangeApply.Batch apply = new ChangeApply.Batch(mapped.rows(), Changes.CHANGE, table.keys(), mapped.keyBounds(),
+            mapped.deletes(), mapped.scope(), mapped.drift().added(), table.sync().apply());
+        Optional<DeltaCommits.Commit> commit = step(context, table, "apply batch " + batchId + " (" + ChangeApply.method(apply) + ")",
+            () -> ChangeApply.apply(spark, prepared.targetPath(), apply, new ChangeApply.Txn(SyncHistory.appId(table.name()), batchId)));
         return step(context, table, "finish batch " + batchId, () -> batch.applied(commit, mapped.drift()));
       }
     }

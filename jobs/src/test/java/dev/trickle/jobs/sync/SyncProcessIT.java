@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trickle.FaultPoint;
 import dev.trickle.jobs.SyncJob;
 import dev.trickle.state.SyncLedger;
-import dev.trickle.target.MergeApply;
+import dev.trickle.target.ChangeApply;
 import dev.trickle.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ class SyncProcessIT {
 
     // A sync killed right after its data commit: the batch stays RUNNING and the lock stays behind.
     spark.sql("UPDATE delta.`" + src + "` SET name = 'second' WHERE id >= 40");
-    Process killed = child(dir, "killed", MergeApply.AFTER_COMMIT, "sync", "--json");
+    Process killed = child(dir, "killed", ChangeApply.AFTER_COMMIT, "sync", "--json");
     assertEquals(FaultPoint.HALT_STATUS, exit(killed, 300), output(dir, "killed"));
     long committed = f.targetVersion("items");
     SyncLedger.Batch interrupted = f.batches("items").get(1);
