@@ -63,6 +63,7 @@ class ConfigLoaderTest {
     assertEquals("/lake/orders", orders.target().path().orElseThrow());
     assertEquals(SyncMode.WATERMARK, orders.sync().mode());
     assertEquals(Duration.ofMinutes(15), orders.sync().lookback());
+    assertEquals(ApplyMethod.AUTO, orders.sync().apply());
     assertEquals("s3cret", c.sources().get("legacy").password().orElseThrow().reveal());
     assertTrue(c.sources().get("legacy").readsWithCopy(), "PostgreSQL reads through COPY by default");
     assertEquals(MaskKind.REDACT, orders.columns().mask().get("email"));
@@ -109,7 +110,7 @@ class ConfigLoaderTest {
               lod { chunks = 4 }
               columns { mask { email = scramble } }
               load { chunks = -1, consistent-snapshot = maybe, retry { backoff = soon } }
-              sync { mode = watermark, lookback = "a while" }
+              sync { mode = watermark, lookback = "a while", apply = upsert }
             }
             items {
               source { ref = missing, table = "items; drop table x" }
@@ -131,6 +132,7 @@ class ConfigLoaderTest {
     assertProblem(problems, "trickle.tables.orders.load.retry.backoff", "not a duration");
     assertProblem(problems, "trickle.tables.orders.sync.lookback", "not a duration");
     assertProblem(problems, "trickle.tables.orders.sync.watermark-column", "required for mode watermark");
+    assertProblem(problems, "trickle.tables.orders.sync.apply", "'upsert' is not one of auto, merge");
     assertProblem(problems, "trickle.tables.items.source.ref", "'missing' names no source");
     assertProblem(problems, "trickle.tables.items.source.table", "not a plain table name");
   }

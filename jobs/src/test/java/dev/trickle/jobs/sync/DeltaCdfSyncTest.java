@@ -55,6 +55,54 @@ class DeltaCdfSyncTest {
     assertEquals(5L, recorded.to().getLong("version").getAsLong(), "the source version after its five changes");
   }
 
+  private static final String CHAIN = """
+      trickle {
+        warehouse = "$DIR/lake"
+        sources { old { type = delta, path = "$DIR/src" }, lake { type = delta, path = "$DIR/lake" } }
+        tables {
+          items { source { ref = old, path = "items" }, keys = [id] }
+          merged { source { ref = old, path = "items" }, keys = [id], sync.apply = merge }
+          onward { source { ref = lake, path = "items" }, keys = [id] }
+        }
+      }
+      """;
+
+  private static String lastOperation(SparkSession spark, String path) {
+    return io.delta.tables.DeltaTable.forPath(spark, path).history(1).select("operation").first().getString(0);
+  }
+
+  @Test
+  void anUpsertOnlyBatchReplacesRowsByKeyAndASyncOfThatTargetOnwardFollowsIt(SparkSession spark, @TempDir Path dir) {
+    SyncFixture f = new SyncFixture(spark, dir, CHAIN);
+    String src = dir.resolve("src/items").toString();
+    spark.range(20).selectExpr("id", "concat('n', id) AS name", "CAST(id * 10 AS DECIMAL(12,2)) AS amount")
+        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(src);
+    f.load("items");
+    f.load("merged");
+    f.load("onward");
+
+    sql(spark, "INSERT INTO SRC VALUES (100, 'new', 1.00), (101, 'new', 2.00)", dir);
+    sql(spark, "UPDATE SRC SET name = 'changed' WHERE id IN (1, 2)", dir);
+    JsonNode replaced = f.sync("items", 0);
+    JsonNode merged = f.sync("merged", 0);
+
+    for (JsonNode batch : java.util.List.of(replaced, merged)) {
+      assertEquals(java.util.List.of(2L, 2L, 0L), java.util.List.of(batch.get("rows_inserted").asLong(),
+          batch.get("rows_updated").asLong(), batch.get("rows_deleted").asLong()), batch.toString());
+    }
+    assertEquals("WRITE", lastOperation(spark, f.target("items")), "replaced by key (sync.apply = auto)");
+    assertEquals("MERGE", lastOperation(spark, f.target("merged")), "sync.apply = merge");
+    assertSameRows(spark.read().format("delta").load(src), f.targetRows("items"), "id", "name", "amount");
+    assertSameRows(spark.read().format("delta").load(src), f.targetRows("merged"), "id", "name", "amount");
+
+    // The replaced target's change feed has a delete and an insert per updated key in one commit:
+    // a sync of that target onward takes the insert.
+    JsonNode onward = f.sync("onward", 0);
+    assertEquals("DONE", onward.get("status").asText(), onward.toString());
+    assertEquals(4, onward.get("rows_inserted").asLong() + onward.get("rows_updated").asLong(), onward.toString());
+    assertSameRows(f.targetRows("items"), f.targetRows("onward"), "id", "name", "amount");
+  }
+
   @Test
   void nothingNewIsANoOpThatLeavesTheTargetVersion(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
