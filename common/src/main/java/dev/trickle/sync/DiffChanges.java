@@ -16,7 +16,6 @@ import dev.trickle.source.ColumnMapping;
 import dev.trickle.source.Source;
 import dev.trickle.source.SourceSnapshot;
 import java.util.List;
-import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * the rows of mismatched buckets are kept and drilled into, and of those only the differing rows
  * are applied: missing in the target and changed as upserts of the source's mapped values, extra
  * in the target as deletes. Cost: one pass over each side for the aggregates, one more that keeps
- * the rows of mismatched buckets only, plus the MERGE. An unchanged source is a no-op batch.
+ * the rows of mismatched buckets only, plus the write. The bucket count follows the previous
+ * batch's changes, so that a steady rate of changes spoils few buckets. An unchanged source is a
+ * no-op batch.
  */
 final class DiffChanges implements ChangeReader {
   private final SparkSession spark;
@@ -58,7 +59,8 @@ final class DiffChanges implements ChangeReader {
     Dataset<Row> targetRows = spark.read().format("delta").load(targetPath);
     CompareRules rules = CompareRules.exact(table.keys());
     ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
-    int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), OptionalLong.empty(), 1);
+    // As many buckets as the previous batch's changes call for (reconcile sizes by its previous run).
+    int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), start.previousChanges(), 1);
 
     Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
         HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Row;
 
 /**
@@ -105,7 +106,8 @@ public final class SyncHistory {
         throw TrickleException.badInput("Cannot sync table " + table + ": its load " + load.loadId()
             + " recorded no source position. Reload the table with trickle load.");
       }
-      return new SyncStart(load.position(), SourceFilesLedger.forLoad(load.loadId()), true, batchId, effective);
+      return new SyncStart(load.position(), SourceFilesLedger.forLoad(load.loadId()), true, batchId, effective,
+          OptionalLong.empty());
     }
     if (batch.isEmpty()) {
       throw TrickleException.badInput("Cannot sync table " + table + ": it was never loaded. Run trickle load "
@@ -113,7 +115,9 @@ public final class SyncHistory {
     }
     SourcePosition position = batch.get().to();
     String filesAt = position.get(SyncStart.FILES_AT).orElse(SourceFilesLedger.forBatch(batch.get().batchId()));
-    return new SyncStart(position, filesAt, false, batchId, effective);
+    Batch previous = batch.get();
+    return new SyncStart(position, filesAt, false, batchId, effective,
+        OptionalLong.of(previous.inserted() + previous.updated() + previous.deleted()));
   }
 
   private Optional<Batch> latest() {

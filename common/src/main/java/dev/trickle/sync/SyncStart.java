@@ -3,6 +3,7 @@ package dev.trickle.sync;
 import dev.trickle.source.SourcePosition;
 import dev.trickle.state.SourceFilesLedger;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Where a batch starts: the position the previous batch (or the load) reached, and what a reader
@@ -15,9 +16,11 @@ import java.util.List;
  * @param batchId the id of the batch about to run
  * @param effectiveBatches ids of the table's batches whose changes are in the target (cdc: their
  *     files were processed)
+ * @param previousChanges rows the batch at {@code position} inserted, updated and deleted (empty
+ *     when {@code position} is a load's): what the next batch may expect, as diff sizes its buckets
  */
-public record SyncStart(
-    SourcePosition position, String filesAt, boolean afterLoad, long batchId, List<Long> effectiveBatches) {
+public record SyncStart(SourcePosition position, String filesAt, boolean afterLoad, long batchId,
+    List<Long> effectiveBatches, OptionalLong previousChanges) {
 
   /** The key under which a file-based reader records where its listing is kept. */
   public static final String FILES_AT = "files_at";

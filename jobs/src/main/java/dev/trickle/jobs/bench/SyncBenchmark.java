@@ -65,6 +65,10 @@ public final class SyncBenchmark {
     time("source: update 0.1% scattered rows", () -> spark.sql("UPDATE delta.`" + source + "` SET amount = amount + 1 "
         + "WHERE id % 1000 = 537"));
     seconds.put("sync diff: 0.1% updated", time("sync (diff, 0.1% updated)", () -> sync(config, "facts_diff")));
+    // The next night's batch sizes its buckets by this one's changes.
+    time("source: update another 0.1% scattered rows", () -> spark.sql("UPDATE delta.`" + source + "` SET amount = amount + 1 "
+        + "WHERE id % 1000 = 538"));
+    seconds.put("sync diff: 0.1% again", time("sync (diff, 0.1% updated, next night)", () -> sync(config, "facts_diff")));
     seconds.put("sync diff: nothing changed", time("sync (diff, no-op)", () -> sync(config, "facts_diff")));
 
     double full = seconds.get("full reload");

@@ -40,7 +40,7 @@ class DiffSyncTest {
       @TempDir Path dir) {
     PgFixture pg = PgFixture.create(server, dir);
     pg.sql("CREATE TABLE items (id int PRIMARY KEY, name text, amount numeric(10,1), email text, internal text)",
-        "INSERT INTO items SELECT g, 'n' || g, g / 10.0, 'u' || g || '@x.org', 'i' FROM generate_series(1, 500) g");
+        "INSERT INTO items SELECT g, 'n' || g, g / 10.0, 'u' || g || '@x.org', 'i' FROM generate_series(1, 5000) g");
     SyncFixture f = new SyncFixture(spark, dir, """
         trickle {
           warehouse = "$DIR/lake"
@@ -58,7 +58,7 @@ class DiffSyncTest {
     assertEquals("diff", idle.get("mode").asText());
     assertEquals(loaded, f.targetVersion("items"));
 
-    pg.sql("INSERT INTO items VALUES (501, 'new', 1.5, 'new@x.org', 'i'), (502, 'new', 2.5, NULL, 'i')",
+    pg.sql("INSERT INTO items VALUES (5001, 'new', 1.5, 'new@x.org', 'i'), (5002, 'new', 2.5, NULL, 'i')",
         "UPDATE items SET name = 'changed' WHERE id IN (10, 20)",
         "UPDATE items SET email = 'moved@x.org' WHERE id = 30",
         "UPDATE items SET internal = 'not copied' WHERE id = 40",
@@ -68,7 +68,7 @@ class DiffSyncTest {
     JsonNode batch = f.sync("items", 0);
 
     assertEquals("DONE", batch.get("status").asText(), batch.toString());
-    assertEquals(2, batch.get("rows_inserted").asLong(), "501, 502: " + batch);
+    assertEquals(2, batch.get("rows_inserted").asLong(), "5001, 5002: " + batch);
     assertEquals(4, batch.get("rows_updated").asLong(), "10, 20, 30 and 60; 40 changed only an excluded column: " + batch);
     assertEquals(2, batch.get("rows_deleted").asLong(), "50, 51: " + batch);
     assertSameRows(expected(spark, pg), f.targetRows("items"), COLUMNS);
@@ -78,6 +78,10 @@ class DiffSyncTest {
     JsonNode again = f.sync("items", 0);
     assertEquals("NOOP", again.get("status").asText(), again.toString());
     assertEquals(version, f.targetVersion("items"));
+    // Buckets follow the previous batch's changes: 64 (the least) after a load or a no-op, then
+    // 32 per change of the batch before (8 changes: 256).
+    assertEquals(java.util.List.of("hashes of all 64 bucket(s) match", "8 of 64 bucket(s) differed",
+        "hashes of all 256 bucket(s) match"), f.batches("items").stream().map(b -> b.note()).toList());
   }
 
   @Test
