@@ -104,6 +104,7 @@ final class CdcEventChanges implements ChangeReader {
     Row stats = summarize(events, stale);
     Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
     StructType schema = withNewColumns(current, stats.getList(5));
+    requireDecodable(current, schema);
     long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
     SourcePosition to = SourcePosition.of("cdc")
         .with(CDC_POSITION, newest == Long.MIN_VALUE ? null : newest)
@@ -141,6 +142,23 @@ final class CdcEventChanges implements ChangeReader {
           + " truncate event(s) (op t) in " + folder + ". A truncate removes every row; reload the table with trickle load.");
     }
     return stats;
+  }
+
+  /** Stops the batch when some column's values would land as NULL (see {@link DebeziumEvents#undecodable}). */
+  private void requireDecodable(Dataset<Row> events, StructType schema) {
+    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, schema);
+    if (lost.isEmpty()) {
+      return;
+    }
+    String columns = lost.stream().map(u -> u.column() + " (" + u.type().sql() + "): " + u.values() + " value(s), e.g. in "
+        + u.file()).collect(java.util.stream.Collectors.joining("; "));
+    boolean decimals = lost.stream().anyMatch(u -> u.type() instanceof org.apache.spark.sql.types.DecimalType);
+    throw TrickleException.badInput("Cannot apply the change events of table " + table + ": events carry values their "
+        + "column's type cannot read, which would land as NULL: " + columns + ". "
+        + (decimals ? "Debezium sends decimals as base64 bytes unless the connector sets decimal.handling.mode = string "
+            + "(or double); " : "")
+        + "Send each value as JSON of the column's type (dates and timestamps also as ISO text or Debezium's numbers), "
+        + "replace the file(s), then sync again. Nothing was applied.");
   }
 
   /** The row schema plus columns the after images carry that the target lacks, typed by inference. */

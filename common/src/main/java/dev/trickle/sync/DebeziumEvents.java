@@ -2,10 +2,12 @@ package dev.trickle.sync;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -103,6 +105,44 @@ final class DebeziumEvents {
         .drop(POSITION, FILE, LINE);
   }
 
+  /** A column some events carry values of that its type cannot read, and how many. */
+  record Undecodable(String column, DataType type, long values, String file) {}
+
+  /**
+   * Columns whose value, present in an event's before or after image, decodes to NULL: Spark's
+   * JSON reader turns what it cannot read as the column's type into NULL silently (a decimal in
+   * Debezium's default {@code decimal.handling.mode = precise} comes as base64 bytes), which
+   * would land as a NULL in the target. One pass: each image read once as text per column and
+   * once decoded.
+   */
+  static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema) {
+    StructType asText = new StructType();
+    for (StructField f : rowSchema.fields()) {
+      asText = asText.add(f.name(), DataTypes.StringType, true);
+    }
+    StructType parseSchema = asParsed(rowSchema);
+    List<Column> figures = new ArrayList<>();
+    for (StructField f : rowSchema.fields()) {
+      Column lost = lit(false);
+      for (String image : List.of(BEFORE, AFTER)) {
+        Column text = from_json(col(image), asText).getField(f.name());
+        Column decoded = decode(from_json(col(image), parseSchema).getField(f.name()), f.dataType());
+        lost = lost.or(text.isNotNull().and(decoded.isNull()));
+      }
+      figures.add(count(when(lost, lit(1))));
+      figures.add(min(when(lost, col(FILE))));
+    }
+    Row found = events.agg(figures.get(0), figures.subList(1, figures.size()).toArray(Column[]::new)).head();
+    List<Undecodable> out = new ArrayList<>();
+    for (int i = 0; i < rowSchema.fields().length; i++) {
+      if (found.getLong(2 * i) > 0) {
+        StructField f = rowSchema.fields()[i];
+        out.add(new Undecodable(f.name(), f.dataType(), found.getLong(2 * i), found.getString(2 * i + 1)));
+      }
+    }
+    return out;
+  }
+
   private static Column not(Column c) {
     return org.apache.spark.sql.functions.not(c);
   }
@@ -138,9 +178,10 @@ final class DebeziumEvents {
       return value;
     }
     Column numeric = value.rlike("^-?[0-9]+$");
+    // try_cast: text that is no date or timestamp decodes to NULL, which undecodable() reports.
     Column fromNumber = type.equals(DataTypes.DateType)
-        ? date_add(lit("1970-01-01").cast(DataTypes.DateType), value.cast(DataTypes.IntegerType))
-        : timestamp_micros(value.cast(DataTypes.LongType)).cast(type);
-    return when(numeric, fromNumber).otherwise(value.cast(type));
+        ? date_add(lit("1970-01-01").cast(DataTypes.DateType), value.try_cast(DataTypes.IntegerType))
+        : timestamp_micros(value.try_cast(DataTypes.LongType)).cast(type);
+    return when(numeric, fromNumber).otherwise(value.try_cast(type));
   }
 }

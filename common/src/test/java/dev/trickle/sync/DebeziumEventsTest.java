@@ -48,4 +48,22 @@ class DebeziumEventsTest {
         .map(r -> r.get(0) + ":" + r.getAs(Changes.CHANGE)).collect(Collectors.joining(","));
     assertEquals("1:D,2:U", images);
   }
+
+  @Test
+  void valuesTheColumnsTypeCannotReadAreFoundNotTurnedIntoNulls(SparkSession spark) {
+    StructType row = new StructType().add("id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(12, 2))
+        .add("day", DataTypes.DateType).add("name", DataTypes.StringType);
+    Dataset<Row> events = DebeziumEvents.parse(lines(spark,
+        "{\"op\":\"c\",\"after\":{\"id\":1,\"amount\":\"12.50\",\"day\":19000,\"name\":7},\"source\":{\"lsn\":1}}",
+        "{\"op\":\"c\",\"after\":{\"id\":2,\"amount\":12.5,\"day\":\"2024-02-29\",\"name\":null},\"source\":{\"lsn\":2}}",
+        // Debezium's default decimal.handling.mode = precise: the unscaled value's bytes in base64.
+        "{\"op\":\"u\",\"after\":{\"id\":3,\"amount\":\"BNI=\",\"day\":null},\"source\":{\"lsn\":3}}",
+        "{\"op\":\"d\",\"before\":{\"id\":4,\"day\":\"soon\"},\"source\":{\"lsn\":4}}",
+        "{\"op\":\"d\",\"before\":{\"id\":\"five\"},\"source\":{\"lsn\":5}}"));
+
+    assertEquals(List.of("id:1", "amount:1", "day:1"), DebeziumEvents.undecodable(events, row).stream()
+        .map(u -> u.column() + ":" + u.values()).toList());
+    assertEquals(List.of(), DebeziumEvents.undecodable(events.where(col(DebeziumEvents.POSITION).leq(2)), row),
+        "decimals as text or numbers, dates as days or ISO text, a number into a string column, JSON nulls");
+  }
 }

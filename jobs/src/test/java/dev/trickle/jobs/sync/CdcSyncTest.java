@@ -109,6 +109,29 @@ class CdcSyncTest {
   }
 
   @Test
+  void aValueTheColumnTypeCannotReadStopsTheBatchInsteadOfLandingAsNull(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
+    spark.createDataFrame(List.of(expected(1, "one", T0, D0)), SCHEMA).write().parquet(dir.resolve("src/customers").toString());
+    Path cdc = Files.createDirectories(dir.resolve("cdc"));
+    f.load("customers");
+    long loaded = f.targetVersion("customers");
+    Files.write(cdc.resolve("odd.json"), List.of(event("c", "null", row(5, "five", "null", "\"next tuesday\""), 10)));
+
+    JsonNode failed = f.sync("customers", 2);
+
+    String error = failed.get("error").asText();
+    assertTrue(error.contains("birthday (DATE): 1 value(s), e.g. in ") && error.contains("odd.json")
+        && error.contains("Nothing was applied"), failed.toString());
+    assertEquals(loaded, f.targetVersion("customers"), "nothing applied");
+    // The fix the message names: the file replaced with readable values.
+    Files.write(cdc.resolve("odd.json"), List.of(event("c", "null", row(5, "five", "null", "\"2001-02-03\""), 10)));
+    assertEquals(1, f.sync("customers", 0).get("rows_inserted").asLong());
+    assertEquals(List.of(Date.valueOf("2001-02-03")), f.targetRows("customers").where("id = 5").select("birthday")
+        .collectAsList().stream().map(r -> r.getDate(0)).toList());
+  }
+
+  @Test
   void aDamagedLineStopsTheBatchNamingTheFile(SparkSession spark, @TempDir Path dir) throws IOException {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
     spark.createDataFrame(List.of(expected(1, "one", T0, D0)), SCHEMA).write().parquet(dir.resolve("src/customers").toString());
