@@ -8,8 +8,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.config.TableConfig;
-import dev.trickle.target.KeyBounds;
 import dev.trickle.source.ColumnMapping;
+import dev.trickle.target.KeyBounds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

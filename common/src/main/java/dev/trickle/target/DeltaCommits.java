@@ -96,8 +96,9 @@ public final class DeltaCommits {
     Map<String, String> metrics = Map.of();
     Map<String, String> parameters = Map.of();
     Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> changes = changesFrom(version);
-    if (changes.hasNext()) {
-      for (Action action : CollectionConverters.asJava(changes.next()._2())) {
+    Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = changes.hasNext() ? changes.next() : null;
+    if (commit != null && (Long) commit._1() == version) { // its log entry may have expired: then no counts
+      for (Action action : CollectionConverters.asJava(commit._2())) {
         if (action instanceof CommitInfo info) {
           metrics = info.operationMetrics().isDefined() ? CollectionConverters.asJava(info.operationMetrics().get()) : Map.of();
           parameters = CollectionConverters.asJava(info.operationParameters());
