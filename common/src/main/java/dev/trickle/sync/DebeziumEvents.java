@@ -116,18 +116,18 @@ final class DebeziumEvents {
    * once decoded.
    */
   static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema) {
-    StructType asText = new StructType();
-    for (StructField f : rowSchema.fields()) {
-      asText = asText.add(f.name(), DataTypes.StringType, true);
-    }
+    StructType asText = new StructType(java.util.Arrays.stream(rowSchema.fields())
+        .map(f -> DataTypes.createStructField(f.name(), DataTypes.StringType, true)).toArray(StructField[]::new));
     StructType parseSchema = asParsed(rowSchema);
+    record Image(Column asText, Column typed) {}
+    List<Image> images = List.of(BEFORE, AFTER).stream()
+        .map(image -> new Image(from_json(col(image), asText), from_json(col(image), parseSchema))).toList();
     List<Column> figures = new ArrayList<>();
     for (StructField f : rowSchema.fields()) {
       Column lost = lit(false);
-      for (String image : List.of(BEFORE, AFTER)) {
-        Column text = from_json(col(image), asText).getField(f.name());
-        Column decoded = decode(from_json(col(image), parseSchema).getField(f.name()), f.dataType());
-        lost = lost.or(text.isNotNull().and(decoded.isNull()));
+      for (Image image : images) {
+        Column decoded = decode(image.typed().getField(f.name()), f.dataType());
+        lost = lost.or(image.asText().getField(f.name()).isNotNull().and(decoded.isNull()));
       }
       figures.add(count(when(lost, lit(1))));
       figures.add(min(when(lost, col(FILE))));

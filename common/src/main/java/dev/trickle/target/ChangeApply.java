@@ -94,23 +94,16 @@ public final class ChangeApply {
    */
   public static Optional<DeltaCommits.Commit> apply(SparkSession spark, String path, Batch batch, Txn txn) {
     DeltaCommits commits = new DeltaCommits(spark, path);
-    addColumns(spark, path, batch.added());
+    StructType target = addColumns(spark, path, batch.added());
     long before = commits.version();
-    StructType target = DeltaTable.forPath(spark, path).toDF().schema();
-    Optional<Row> mergeMetrics = Optional.empty();
     if (replacesByKey(batch)) {
       replaceByKey(path, batch, target, txn);
     } else {
-      mergeMetrics = merge(spark, path, batch, target, txn);
+      merge(spark, path, batch, target, txn);
     }
     FaultPoint.at(AFTER_COMMIT);
-    Optional<Long> version = commits.versionOf(txn.appId(), txn.version(), before + 1);
-    if (version.isEmpty() || mergeMetrics.isEmpty()) { // no commit, Delta skipped a transaction it had, or no MERGE
-      return version.map(commits::counts);
-    }
-    Row m = mergeMetrics.get();
-    return Optional.of(new DeltaCommits.Commit(version.get(), m.<Long>getAs("num_inserted_rows"),
-        m.<Long>getAs("num_updated_rows"), m.<Long>getAs("num_deleted_rows")));
+    // The counts come from the commit's own log entry, as recovery after a crash reads them.
+    return commits.versionOf(txn.appId(), txn.version(), before + 1).map(commits::counts);
   }
 
   /**
@@ -135,8 +128,8 @@ public final class ChangeApply {
         .save(path);
   }
 
-  /** One MERGE in a session carrying {@code txn}; Delta's metrics row, if it returned one. */
-  private static Optional<Row> merge(SparkSession spark, String path, Batch batch, StructType target, Txn txn) {
+  /** One MERGE in a session carrying {@code txn}. */
+  private static void merge(SparkSession spark, String path, Batch batch, StructType target, Txn txn) {
     SparkSession session = SparkSessions.isolated(spark,
         Map.of(TXN_APP_ID, txn.appId(), TXN_VERSION, String.valueOf(txn.version())));
     DeltaMergeBuilder builder = DeltaTable.forPath(session, path).as("t")
@@ -149,19 +142,23 @@ public final class ChangeApply {
     if (batch.scope().isPresent()) {
       builder = builder.whenNotMatchedBySource(batch.scope().get()).delete();
     }
-    return builder.execute().collectAsList().stream().findFirst();
+    builder.execute();
   }
 
-  /** Adds new nullable columns (a separate, idempotent commit: a column already there is skipped). */
-  static void addColumns(SparkSession spark, String path, List<StructField> added) {
+  /**
+   * Adds new nullable columns (a separate, idempotent commit: a column already there is skipped)
+   * and returns the target's schema with them.
+   */
+  static StructType addColumns(SparkSession spark, String path, List<StructField> added) {
     StructType current = DeltaTable.forPath(spark, path).toDF().schema();
     List<StructField> missing = added.stream()
         .filter(f -> java.util.Arrays.stream(current.fieldNames()).noneMatch(n -> n.equalsIgnoreCase(f.name()))).toList();
     if (missing.isEmpty()) {
-      return;
+      return current;
     }
     String columns = missing.stream().map(f -> quote(f.name()) + " " + f.dataType().sql()).collect(Collectors.joining(", "));
     spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + columns + ")");
+    return DeltaTable.forPath(spark, path).toDF().schema();
   }
 
   static Column matchCondition(List<String> keys) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trickle.state.SyncLedger;
 import dev.trickle.testing.SharedSpark;
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +26,13 @@ class DeltaCdfSyncTest {
       }
       """;
 
+  /** The source table {@code src/items} with its change data feed on, from {@code rows}. */
+  private static String source(Dataset<Row> rows, Path dir) {
+    String path = dir.resolve("src/items").toString();
+    rows.write().format("delta").option("delta.enableChangeDataFeed", "true").save(path);
+    return path;
+  }
+
   private static void sql(SparkSession spark, String statement, Path dir) {
     spark.sql(statement.replace("SRC", "delta.`" + dir.resolve("src/items") + "`"));
   }
@@ -31,8 +40,7 @@ class DeltaCdfSyncTest {
   @Test
   void insertsUpdatesDeletesAndAReinsertedKeyLandOnce(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
-    spark.range(20).selectExpr("id", "concat('n', id) AS name", "CAST(id * 10 AS DECIMAL(12,2)) AS amount")
-        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(dir.resolve("src/items").toString());
+    source(spark.range(20).selectExpr("id", "concat('n', id) AS name", "CAST(id * 10 AS DECIMAL(12,2)) AS amount"), dir);
     f.load("items");
 
     sql(spark, "INSERT INTO SRC VALUES (100, 'new', 1.00), (101, 'new', 2.00), (102, 'new', 3.00)", dir);
@@ -74,9 +82,7 @@ class DeltaCdfSyncTest {
   @Test
   void anUpsertOnlyBatchReplacesRowsByKeyAndASyncOfThatTargetOnwardFollowsIt(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, CHAIN);
-    String src = dir.resolve("src/items").toString();
-    spark.range(20).selectExpr("id", "concat('n', id) AS name", "CAST(id * 10 AS DECIMAL(12,2)) AS amount")
-        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(src);
+    String src = source(spark.range(20).selectExpr("id", "concat('n', id) AS name", "CAST(id * 10 AS DECIMAL(12,2)) AS amount"), dir);
     f.load("items");
     f.load("merged");
     f.load("onward");
@@ -106,8 +112,7 @@ class DeltaCdfSyncTest {
   @Test
   void nothingNewIsANoOpThatLeavesTheTargetVersion(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
-    spark.range(5).selectExpr("id", "'x' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount")
-        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(dir.resolve("src/items").toString());
+    source(spark.range(5).selectExpr("id", "'x' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount"), dir);
     f.load("items");
     long before = f.targetVersion("items");
 
@@ -121,9 +126,7 @@ class DeltaCdfSyncTest {
   @Test
   void aPlainOverwriteOfTheSourceLandsAsDeletesAndInserts(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
-    String src = dir.resolve("src/items").toString();
-    spark.range(10).selectExpr("id", "'old' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount")
-        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(src);
+    String src = source(spark.range(10).selectExpr("id", "'old' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount"), dir);
     f.load("items");
 
     spark.range(5, 15).selectExpr("id", "'new' AS name", "CAST(2 AS DECIMAL(12,2)) AS amount")
@@ -137,9 +140,7 @@ class DeltaCdfSyncTest {
   @Test
   void vacuumedChangeFilesStopTheBatchWithTheFix(SparkSession spark, @TempDir Path dir) {
     SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
-    String src = dir.resolve("src/items").toString();
-    spark.range(10).selectExpr("id", "'a' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount")
-        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(src);
+    String src = source(spark.range(10).selectExpr("id", "'a' AS name", "CAST(1 AS DECIMAL(12,2)) AS amount"), dir);
     f.load("items");
     long before = f.targetVersion("items");
     sql(spark, "UPDATE SRC SET name = 'b' WHERE id < 3", dir);
