@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param softDeleteColumn deletes = soft: the column marking deleted rows
  * @param softDeleteValue deletes = soft: the value that marks a row deleted
  * @param cdcPath cdc: the folder of Debezium JSON event files
+ * @param cdcDecimals cdc: how the events carry decimals (the connector's decimal.handling.mode)
  * @param schema what schema drift does
  * @param apply how a batch is written into the target
  */
@@ -26,5 +27,6 @@ public record SyncConfig(
     Optional<String> softDeleteColumn,
     Optional<String> softDeleteValue,
     Optional<String> cdcPath,
+    DecimalHandling cdcDecimals,
     SchemaPolicy schema,
     ApplyMethod apply) {}

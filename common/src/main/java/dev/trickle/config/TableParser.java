@@ -177,7 +177,8 @@ final class TableParser {
       r.problem("cdc-path", "is required for mode cdc. Set the folder the Debezium JSON event files arrive in.");
     }
     return new SyncConfig(mode, watermark, r.duration("lookback"), deletes, r.intAtLeast("key-scan-every", 1),
-        softColumn, softValue, cdcPath, r.enumValue("schema", SchemaPolicy.class),
+        softColumn, softValue, cdcPath, r.enumValue("cdc-decimal-handling", DecimalHandling.class),
+        r.enumValue("schema", SchemaPolicy.class),
         r.enumValue("apply", ApplyMethod.class));
   }
 

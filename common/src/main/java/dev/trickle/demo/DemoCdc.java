@@ -19,7 +19,8 @@ import java.util.List;
  * events to a file in the table's {@code sync.cdc-path} folder, one per line. So the events
  * describe exactly the changes made to the table, and reconciling it against PostgreSQL afterwards
  * proves they were applied. json/jsonb values travel as text (Debezium's default) and numerics as
- * exact text (Debezium's {@code decimal.handling.mode = string}, which trickle's cdc mode asks for).
+ * exact text (Debezium's {@code decimal.handling.mode = string}, trickle's default
+ * {@code sync.cdc-decimal-handling}).
  */
 public final class DemoCdc {
   static final String SCHEMA = "demo_cdc";

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.TrickleException;
 import dev.trickle.config.ColumnsConfig;
+import dev.trickle.config.DecimalHandling;
 import dev.trickle.source.ParquetListing;
 import dev.trickle.source.SourcePosition;
 import dev.trickle.state.SourceFilesLedger;
@@ -51,14 +52,16 @@ final class CdcEventChanges implements ChangeReader {
   private final List<String> keys;
   private final StructType rowSchema;
   private final Set<String> excluded;
+  private final DecimalHandling decimals;
 
   /**
    * @param keys key columns, source names
    * @param rowSchema the source row as events carry it (see {@link #rowSchema})
    * @param excluded source columns the table excludes (not new, however often they appear)
+   * @param decimals how the events carry decimals (the connector's decimal.handling.mode)
    */
   CdcEventChanges(SparkSession spark, String table, String folder, SourceFilesLedger ledger, List<String> keys,
-      StructType rowSchema, Set<String> excluded) {
+      StructType rowSchema, Set<String> excluded, DecimalHandling decimals) {
     this.spark = spark;
     this.table = table;
     this.folder = folder;
@@ -66,6 +69,7 @@ final class CdcEventChanges implements ChangeReader {
     this.keys = List.copyOf(keys);
     this.rowSchema = rowSchema;
     this.excluded = Set.copyOf(excluded);
+    this.decimals = decimals;
   }
 
   @Override
@@ -97,20 +101,22 @@ final class CdcEventChanges implements ChangeReader {
       return ChangeSet.unchanged(start.position());
     }
     OptionalLong applied = start.position().getLong(CDC_POSITION);
-    Dataset<Row> events = DebeziumEvents.parse(spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
+    Dataset<Row> lines = spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
         .select(col(DebeziumEvents.TEXT), col("_metadata.file_path").as(DebeziumEvents.FILE),
-            monotonically_increasing_id().as(DebeziumEvents.LINE)));
+            monotonically_increasing_id().as(DebeziumEvents.LINE));
+    Dataset<Row> events = DebeziumEvents.parse(lines);
     Column stale = applied.isPresent() ? col(DebeziumEvents.POSITION).lt(applied.getAsLong()) : lit(false);
     Row stats = summarize(events, stale);
     Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
     StructType schema = withNewColumns(current, stats.getList(5));
+    requireDecimalsAsStated(lines, schema);
     requireDecodable(current, schema);
     long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
     SourcePosition to = SourcePosition.of("cdc")
         .with(CDC_POSITION, newest == Long.MIN_VALUE ? null : newest)
         .with(SourcePosition.FILES, processed.size() + fresh.size())
         .with(SourcePosition.TAKEN_AT, Instant.now());
-    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys), to)
+    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys, decimals), to)
         .withFiles(new ParquetListing(fresh))
         .withNote(fresh.size() + " new event file(s), " + stats.getLong(0) + " event(s)");
     return stats.getLong(2) == 0 ? out
@@ -144,21 +150,37 @@ final class CdcEventChanges implements ChangeReader {
     return stats;
   }
 
+  /** Stops the batch when the events' own schema contradicts how their decimals would be decoded. */
+  private void requireDecimalsAsStated(Dataset<Row> lines, StructType schema) {
+    List<String> contradictions = DebeziumDecimals.contradictions(lines, schema, decimals);
+    if (!contradictions.isEmpty()) {
+      throw TrickleException.badInput("Cannot apply the change events of table " + table + ": "
+          + String.join("; ", contradictions) + ". Nothing was applied.");
+    }
+  }
+
   /** Stops the batch when some column's values would land as NULL (see {@link DebeziumEvents#undecodable}). */
   private void requireDecodable(Dataset<Row> events, StructType schema) {
-    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, schema);
+    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, schema, decimals);
     if (lost.isEmpty()) {
       return;
     }
     String columns = lost.stream().map(u -> u.column() + " (" + u.type().sql() + "): " + u.values() + " value(s), e.g. in "
         + u.file()).collect(java.util.stream.Collectors.joining("; "));
-    boolean decimals = lost.stream().anyMatch(u -> u.type() instanceof org.apache.spark.sql.types.DecimalType);
+    boolean lostDecimals = lost.stream().anyMatch(u -> u.type() instanceof org.apache.spark.sql.types.DecimalType);
     throw TrickleException.badInput("Cannot apply the change events of table " + table + ": events carry values their "
         + "column's type cannot read, which would land as NULL: " + columns + ". "
-        + (decimals ? "Debezium sends decimals as base64 bytes unless the connector sets decimal.handling.mode = string "
-            + "(or double); " : "")
+        + (lostDecimals ? decimalHint() : "")
         + "Send each value as JSON of the column's type (dates and timestamps also as ISO text or Debezium's numbers), "
         + "replace the file(s), then sync again. Nothing was applied.");
+  }
+
+  private String decimalHint() {
+    return decimals == DecimalHandling.PRECISE
+        ? "with sync.cdc-decimal-handling = precise a decimal must be the base64 bytes of its unscaled value, exact in "
+            + "the column's type (set the key to the connector's decimal.handling.mode); "
+        : "Debezium sends decimals as base64 bytes in its default decimal.handling.mode = precise: set "
+            + "sync.cdc-decimal-handling = precise (or the connector's mode to string); ";
   }
 
   /** The row schema plus columns the after images carry that the target lacks, typed by inference. */

@@ -71,7 +71,7 @@ public final class ChangeReaders {
           IcebergTables.nameOf(config.sourceOf(table), table.source()), keys, excluded);
       case PARQUET_FILES -> new ParquetFileChanges(spark, table.name(), table.source().path().orElseThrow(), files, keys, excluded);
       case CDC -> new CdcEventChanges(spark, table.name(), table.sync().cdcPath().orElseThrow(), files, keys,
-          CdcEventChanges.rowSchema(target, columns), excluded);
+          CdcEventChanges.rowSchema(target, columns), excluded, table.sync().cdcDecimals());
       case WATERMARK -> new WatermarkChanges(spark, new JdbcSource(spark, config.sourceOf(table), table), table,
           Sources.mapping(config, table), targetPath);
       case DIFF -> new DiffChanges(spark, Sources.open(spark, config, table), table, Sources.mapping(config, table), targetPath);

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import dev.trickle.config.DecimalHandling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,8 +32,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Values are decoded by the target's column types. Dates and timestamps may be ISO strings or
  * Debezium's default numbers: days since the epoch ({@code io.debezium.time.Date}) and
- * microseconds since the epoch ({@code io.debezium.time.MicroTimestamp}). Decimals must come as
- * strings or numbers ({@code decimal.handling.mode = string} or {@code double}).
+ * microseconds since the epoch ({@code io.debezium.time.MicroTimestamp}). Decimals come as the
+ * connector's {@code decimal.handling.mode} sends them ({@link DecimalHandling}): text or numbers,
+ * or precise bytes ({@link DebeziumDecimals}).
  */
 final class DebeziumEvents {
   static final String OP = "_cdc_op";
@@ -83,22 +86,22 @@ final class DebeziumEvents {
    * upsert their after image, d deletes its before image's key; an update that changed the key
    * also deletes the old key. Order: source position, then file and line (arrival order).
    */
-  static Dataset<Row> images(Dataset<Row> events, StructType rowSchema, List<String> keys) {
-    StructType parseSchema = asParsed(rowSchema);
+  static Dataset<Row> images(Dataset<Row> events, StructType rowSchema, List<String> keys, DecimalHandling decimals) {
+    StructType parseSchema = asParsed(rowSchema, decimals);
     Column after = from_json(col(AFTER), parseSchema);
     Column before = from_json(col(BEFORE), parseSchema);
     List<String> meta = List.of(POSITION, FILE, LINE);
     events = events.drop(JUNK);
     Dataset<Row> upserts = events.where(col(OP).isin("c", "r", "u"))
-        .select(row(after, rowSchema, meta, Changes.UPSERT));
+        .select(row(after, rowSchema, decimals, meta, Changes.UPSERT));
     Dataset<Row> deletes = events.where(col(OP).equalTo("d"))
-        .select(row(before, rowSchema, meta, Changes.DELETE));
+        .select(row(before, rowSchema, decimals, meta, Changes.DELETE));
     Column keyChanged = lit(false);
     for (String key : keys) {
       keyChanged = keyChanged.or(not(before.getField(key).eqNullSafe(after.getField(key))));
     }
     Dataset<Row> movedKeys = events.where(col(OP).equalTo("u").and(col(BEFORE).isNotNull()).and(keyChanged))
-        .select(row(before, rowSchema, meta, Changes.DELETE));
+        .select(row(before, rowSchema, decimals, meta, Changes.DELETE));
     Dataset<Row> all = upserts.unionByName(deletes).unionByName(movedKeys);
     return Changes.latestPerKey(all, keys,
             List.of(col(POSITION).desc(), col(FILE).desc(), col(LINE).desc(), Changes.upsertFirst()))
@@ -110,15 +113,14 @@ final class DebeziumEvents {
 
   /**
    * Columns whose value, present in an event's before or after image, decodes to NULL: Spark's
-   * JSON reader turns what it cannot read as the column's type into NULL silently (a decimal in
-   * Debezium's default {@code decimal.handling.mode = precise} comes as base64 bytes), which
-   * would land as a NULL in the target. One pass: each image read once as text per column and
-   * once decoded.
+   * JSON reader turns what it cannot read as the column's type into NULL silently (base64 bytes
+   * of a precise decimal read as text, a date that is no date), which would land as a NULL in the
+   * target. One pass: each image read once as text per column and once decoded.
    */
-  static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema) {
+  static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema, DecimalHandling decimals) {
     StructType asText = new StructType(java.util.Arrays.stream(rowSchema.fields())
         .map(f -> DataTypes.createStructField(f.name(), DataTypes.StringType, true)).toArray(StructField[]::new));
-    StructType parseSchema = asParsed(rowSchema);
+    StructType parseSchema = asParsed(rowSchema, decimals);
     record Image(Column asText, Column typed) {}
     List<Image> images = List.of(BEFORE, AFTER).stream()
         .map(image -> new Image(from_json(col(image), asText), from_json(col(image), parseSchema))).toList();
@@ -126,7 +128,7 @@ final class DebeziumEvents {
     for (StructField f : rowSchema.fields()) {
       Column lost = lit(false);
       for (Image image : images) {
-        Column decoded = decode(image.typed().getField(f.name()), f.dataType());
+        Column decoded = decode(image.typed().getField(f.name()), f.dataType(), decimals);
         lost = lost.or(image.asText().getField(f.name()).isNotNull().and(decoded.isNull()));
       }
       figures.add(count(when(lost, lit(1))));
@@ -147,23 +149,31 @@ final class DebeziumEvents {
     return org.apache.spark.sql.functions.not(c);
   }
 
-  private static Column[] row(Column image, StructType rowSchema, List<String> meta, String change) {
+  private static Column[] row(Column image, StructType rowSchema, DecimalHandling decimals, List<String> meta,
+      String change) {
     List<Column> out = new ArrayList<>();
     for (StructField f : rowSchema.fields()) {
-      out.add(decode(image.getField(f.name()), f.dataType()).as(f.name()));
+      out.add(decode(image.getField(f.name()), f.dataType(), decimals).as(f.name()));
     }
     meta.forEach(m -> out.add(col(m)));
     out.add(lit(change).as(Changes.CHANGE));
     return out.toArray(Column[]::new);
   }
 
-  /** The schema JSON is parsed with: dates and timestamps as text, decoded by {@link #decode}. */
-  static StructType asParsed(StructType rowSchema) {
+  /**
+   * The schema JSON is parsed with: dates, timestamps and precise decimals as text, decoded by
+   * {@link #decode}.
+   */
+  private static StructType asParsed(StructType rowSchema, DecimalHandling decimals) {
     StructType out = new StructType();
     for (StructField f : rowSchema.fields()) {
-      out = out.add(f.name(), isTemporal(f.dataType()) ? DataTypes.StringType : f.dataType(), true);
+      out = out.add(f.name(), isText(f.dataType(), decimals) ? DataTypes.StringType : f.dataType(), true);
     }
     return out;
+  }
+
+  private static boolean isText(DataType type, DecimalHandling decimals) {
+    return isTemporal(type) || (type instanceof DecimalType && decimals == DecimalHandling.PRECISE);
   }
 
   private static final Map<DataType, String> NUMERIC_TEMPORALS = Map.of(
@@ -173,9 +183,12 @@ final class DebeziumEvents {
     return NUMERIC_TEMPORALS.containsKey(type) || type.equals(DataTypes.TimestampNTZType);
   }
 
-  private static Column decode(Column value, DataType type) {
-    if (!isTemporal(type)) {
+  private static Column decode(Column value, DataType type, DecimalHandling decimals) {
+    if (!isText(type, decimals)) {
       return value;
+    }
+    if (type instanceof DecimalType decimal) {
+      return DebeziumDecimals.decode(value, decimal);
     }
     Column numeric = value.rlike("^-?[0-9]+$");
     // try_cast: text that is no date or timestamp decodes to NULL, which undecodable() reports.

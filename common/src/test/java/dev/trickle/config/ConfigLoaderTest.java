@@ -64,6 +64,7 @@ class ConfigLoaderTest {
     assertEquals(SyncMode.WATERMARK, orders.sync().mode());
     assertEquals(Duration.ofMinutes(15), orders.sync().lookback());
     assertEquals(ApplyMethod.AUTO, orders.sync().apply());
+    assertEquals(DecimalHandling.STRING, orders.sync().cdcDecimals());
     assertEquals("s3cret", c.sources().get("legacy").password().orElseThrow().reveal());
     assertTrue(c.sources().get("legacy").readsWithCopy(), "PostgreSQL reads through COPY by default");
     assertEquals(MaskKind.REDACT, orders.columns().mask().get("email"));
@@ -110,7 +111,7 @@ class ConfigLoaderTest {
               lod { chunks = 4 }
               columns { mask { email = scramble } }
               load { chunks = -1, consistent-snapshot = maybe, retry { backoff = soon } }
-              sync { mode = watermark, lookback = "a while", apply = upsert }
+              sync { mode = watermark, lookback = "a while", apply = upsert, cdc-decimal-handling = exact }
             }
             items {
               source { ref = missing, table = "items; drop table x" }
@@ -133,6 +134,7 @@ class ConfigLoaderTest {
     assertProblem(problems, "trickle.tables.orders.sync.lookback", "not a duration");
     assertProblem(problems, "trickle.tables.orders.sync.watermark-column", "required for mode watermark");
     assertProblem(problems, "trickle.tables.orders.sync.apply", "'upsert' is not one of auto, merge");
+    assertProblem(problems, "trickle.tables.orders.sync.cdc-decimal-handling", "'exact' is not one of string, double, precise");
     assertProblem(problems, "trickle.tables.items.source.ref", "'missing' names no source");
     assertProblem(problems, "trickle.tables.items.source.table", "not a plain table name");
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trickle.config.DecimalHandling;
 import dev.trickle.testing.SharedSpark;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -44,7 +45,7 @@ class DebeziumEventsTest {
   void updatesThatChangeTheKeyDeleteTheOldKey(SparkSession spark) {
     Dataset<Row> events = DebeziumEvents.parse(lines(spark,
         "{\"op\":\"u\",\"before\":{\"id\":1,\"name\":\"a\"},\"after\":{\"id\":2,\"name\":\"a\"},\"source\":{\"lsn\":5}}"));
-    String images = DebeziumEvents.images(events, ROW, List.of("id")).orderBy(col("id")).collectAsList().stream()
+    String images = DebeziumEvents.images(events, ROW, List.of("id"), DecimalHandling.STRING).orderBy(col("id")).collectAsList().stream()
         .map(r -> r.get(0) + ":" + r.getAs(Changes.CHANGE)).collect(Collectors.joining(","));
     assertEquals("1:D,2:U", images);
   }
@@ -61,9 +62,9 @@ class DebeziumEventsTest {
         "{\"op\":\"d\",\"before\":{\"id\":4,\"day\":\"soon\"},\"source\":{\"lsn\":4}}",
         "{\"op\":\"d\",\"before\":{\"id\":\"five\"},\"source\":{\"lsn\":5}}"));
 
-    assertEquals(List.of("id:1", "amount:1", "day:1"), DebeziumEvents.undecodable(events, row).stream()
+    assertEquals(List.of("id:1", "amount:1", "day:1"), DebeziumEvents.undecodable(events, row, DecimalHandling.STRING).stream()
         .map(u -> u.column() + ":" + u.values()).toList());
-    assertEquals(List.of(), DebeziumEvents.undecodable(events.where(col(DebeziumEvents.POSITION).leq(2)), row),
+    assertEquals(List.of(), DebeziumEvents.undecodable(events.where(col(DebeziumEvents.POSITION).leq(2)), row, DecimalHandling.STRING),
         "decimals as text or numbers, dates as days or ISO text, a number into a string column, JSON nulls");
   }
 }

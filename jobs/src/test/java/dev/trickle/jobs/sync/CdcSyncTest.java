@@ -1,12 +1,16 @@
 package dev.trickle.jobs.sync;
 
 import static dev.trickle.jobs.sync.SyncFixture.assertSameRows;
+import static dev.trickle.testing.DebeziumJson.PRECISE_FIELD;
+import static dev.trickle.testing.DebeziumJson.precise;
+import static dev.trickle.testing.DebeziumJson.withSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trickle.testing.SharedSpark;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * cdc end to end with Debezium JSON envelopes: out-of-order and duplicate events, a delete and a
  * re-insert of one key in one batch, the wrapped (schema + payload) form, Debezium's numeric dates
- * and timestamps, tombstones, and an old event re-delivered in a later batch.
+ * and timestamps, Debezium's precise decimals, tombstones, and an old event re-delivered in a later batch.
  */
 @ExtendWith(SharedSpark.class)
 class CdcSyncTest {
@@ -129,6 +133,52 @@ class CdcSyncTest {
     assertEquals(1, f.sync("customers", 0).get("rows_inserted").asLong());
     assertEquals(List.of(Date.valueOf("2001-02-03")), f.targetRows("customers").where("id = 5").select("birthday")
         .collectAsList().stream().map(r -> r.getDate(0)).toList());
+  }
+
+  @Test
+  void preciseDecimalsApplyWithTheHandlingTheirSchemaStates(SparkSession spark, @TempDir Path dir) throws IOException {
+    String pipeline = """
+        trickle {
+          warehouse = "$DIR/lake"
+          sources { snap { type = parquet, path = "$DIR/src" } }
+          tables { orders {
+            source { ref = snap, path = "orders" }
+            keys = [id]
+            sync { mode = cdc, cdc-path = "$DIR/cdc"%s }
+          } }
+        }
+        """;
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(12, 2));
+    SyncFixture asDefault = new SyncFixture(spark, dir, pipeline.formatted(""));
+    spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("1.00")), RowFactory.create(3L, new BigDecimal("3.00"))),
+        schema).write().parquet(dir.resolve("src/orders").toString());
+    Path cdc = Files.createDirectories(dir.resolve("cdc"));
+    asDefault.load("orders");
+    long loaded = asDefault.targetVersion("orders");
+    // Debezium's defaults: decimal.handling.mode = precise, and the JSON converter's schema on.
+    String[] fields = {"{\"type\":\"int64\",\"field\":\"id\"}", PRECISE_FIELD.formatted(2, "amount")};
+    Files.write(cdc.resolve("orders-1.json"), List.of(
+        withSchema(event("u", amount(1, precise("100")), amount(1, precise("-250")), 10), fields),
+        withSchema(event("c", "null", amount(2, precise("999999999999")), 11), fields),
+        withSchema(event("d", amount(3, precise("300")), "null", 12), fields)));
+
+    JsonNode refused = asDefault.sync("orders", 2);
+
+    assertTrue(refused.get("error").asText().contains("sync.cdc-decimal-handling = string but the events' schema sends "
+        + "amount (DECIMAL(12,2)) as org.apache.kafka.connect.data.Decimal"), refused.toString());
+    assertEquals(loaded, asDefault.targetVersion("orders"), "nothing applied");
+
+    SyncFixture precise = new SyncFixture(spark, dir, pipeline.formatted(", cdc-decimal-handling = precise"));
+    JsonNode applied = precise.sync("orders", 0);
+
+    assertEquals(List.of(1L, 1L, 1L), List.of(applied.get("rows_inserted").asLong(), applied.get("rows_updated").asLong(),
+        applied.get("rows_deleted").asLong()), applied.toString());
+    assertSameRows(spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("-2.50")),
+        RowFactory.create(2L, new BigDecimal("9999999999.99"))), schema), precise.targetRows("orders"), "id", "amount");
+  }
+
+  private static String amount(long id, String amount) {
+    return "{\"id\":" + id + ",\"amount\":" + amount + "}";
   }
 
   @Test
