@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -87,7 +88,7 @@ final class DebeziumDecimals {
       String declared = column + " (" + decimals.get(column).sql() + ")";
       boolean precise = DECIMAL.equals(logical) || VARIABLE_SCALE.equals(logical);
       if (precise != (handling == DecimalHandling.PRECISE)) {
-        out.add("sync.cdc-decimal-handling = " + handling.name().toLowerCase(java.util.Locale.ROOT) + " but the events' schema sends "
+        out.add("sync.cdc-decimal-handling = " + handling.name().toLowerCase(Locale.ROOT) + " but the events' schema sends "
             + declared + " as " + logical + (precise ? " (decimal.handling.mode = precise)" : "")
             + "; set sync.cdc-decimal-handling to the connector's decimal.handling.mode");
       } else if (DECIMAL.equals(logical) && !String.valueOf(decimals.get(column).scale()).equals(r.getString(3))) {
