@@ -18,9 +18,9 @@ import java.util.List;
  * from the WAL insert position, {@code source.ts_ms}), and {@link #export} writes the recorded
  * events to a file in the table's {@code sync.cdc-path} folder, one per line. So the events
  * describe exactly the changes made to the table, and reconciling it against PostgreSQL afterwards
- * proves they were applied. json/jsonb values travel as text (Debezium's default) and numerics as
- * exact text (Debezium's {@code decimal.handling.mode = string}, trickle's default
- * {@code sync.cdc-decimal-handling}).
+ * proves they were applied. json/jsonb values travel as text and numerics as Debezium sends them
+ * by default ({@code decimal.handling.mode = precise}: base64 bytes of the unscaled value), which
+ * the demo's pipeline reads with {@code sync.cdc-decimal-handling = precise}.
  */
 public final class DemoCdc {
   static final String SCHEMA = "demo_cdc";
@@ -33,13 +33,46 @@ public final class DemoCdc {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
       s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".events (id bigserial PRIMARY KEY, table_name text NOT NULL, "
           + "event jsonb NOT NULL)");
+      // Debezium's decimal.handling.mode = precise: the unscaled value's two's-complement bytes,
+      // big-endian, in base64 (as Java's BigInteger.toByteArray gives them).
+      s.execute("""
+          CREATE OR REPLACE FUNCTION %1$s.precise(v numeric, scale int) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+          DECLARE
+            u numeric := trunc(v * power(10::numeric, scale));
+            negative boolean := u < 0;
+            rest numeric := CASE WHEN u < 0 THEN -u - 1 ELSE u END;
+            bytes bytea := ''::bytea;
+            low int;
+          BEGIN
+            LOOP
+              low := mod(rest, 256)::int;
+              bytes := decode(lpad(to_hex(CASE WHEN negative THEN 255 - low ELSE low END), 2, '0'), 'hex') || bytes;
+              rest := div(rest, 256);
+              EXIT WHEN rest = 0;
+            END LOOP;
+            IF (get_byte(bytes, 0) >= 128) <> negative THEN -- room for the sign bit
+              bytes := decode(CASE WHEN negative THEN 'ff' ELSE '00' END, 'hex') || bytes;
+            END IF;
+            RETURN encode(bytes, 'base64');
+          END $$""".formatted(SCHEMA));
+      // A numeric of declared scale as precise bytes; one without as Debezium's VariableScaleDecimal.
       s.execute("""
           CREATE OR REPLACE FUNCTION %1$s.image(r jsonb, rel oid) RETURNS jsonb LANGUAGE plpgsql AS $$
-          DECLARE c name;
+          DECLARE a record;
           BEGIN
-            FOR c IN SELECT attname FROM pg_attribute WHERE attrelid = rel AND attnum > 0 AND NOT attisdropped
-                       AND atttypid IN ('json'::regtype, 'jsonb'::regtype, 'numeric'::regtype) LOOP
-              IF r -> c <> 'null'::jsonb THEN r := jsonb_set(r, ARRAY[c::text], to_jsonb(r ->> c)); END IF;
+            FOR a IN SELECT attname, atttypid, atttypmod FROM pg_attribute WHERE attrelid = rel AND attnum > 0
+                       AND NOT attisdropped AND atttypid IN ('json'::regtype, 'jsonb'::regtype, 'numeric'::regtype) LOOP
+              CONTINUE WHEN r -> a.attname IS NULL OR r -> a.attname = 'null'::jsonb;
+              IF a.atttypid <> 'numeric'::regtype THEN
+                r := jsonb_set(r, ARRAY[a.attname::text], to_jsonb(r ->> a.attname));
+              ELSIF a.atttypmod >= 0 THEN
+                r := jsonb_set(r, ARRAY[a.attname::text],
+                    to_jsonb(%1$s.precise((r ->> a.attname)::numeric, (a.atttypmod - 4) & 65535)));
+              ELSE
+                r := jsonb_set(r, ARRAY[a.attname::text], jsonb_build_object(
+                    'scale', scale((r ->> a.attname)::numeric),
+                    'value', %1$s.precise((r ->> a.attname)::numeric, scale((r ->> a.attname)::numeric))));
+              END IF;
             END LOOP;
             RETURN r;
           END $$""".formatted(SCHEMA));

@@ -151,7 +151,8 @@ public final class DemoShop {
             order_items {
               source { ref = shopdb, table = shop.order_items }
               keys = [order_id, line_no]
-              sync { mode = cdc, cdc-path = "%1$s/sources/cdc/order_items" }
+              # Debezium's default decimal.handling.mode: numerics as base64 bytes of the unscaled value.
+              sync { mode = cdc, cdc-path = "%1$s/sources/cdc/order_items", cdc-decimal-handling = precise }
             }
             events {
               source { ref = drops, path = events }
