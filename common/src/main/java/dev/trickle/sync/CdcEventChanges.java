@@ -109,14 +109,14 @@ final class CdcEventChanges implements ChangeReader {
     Row stats = summarize(events, stale);
     Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
     StructType schema = withNewColumns(current, stats.getList(5));
-    requireDecimalsAsStated(lines, schema);
-    requireDecodable(current, schema);
+    EventEncoding encoding = encodingOf(lines, schema);
+    requireDecodable(current, schema, encoding);
     long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
     SourcePosition to = SourcePosition.of("cdc")
         .with(CDC_POSITION, newest == Long.MIN_VALUE ? null : newest)
         .with(SourcePosition.FILES, processed.size() + fresh.size())
         .with(SourcePosition.TAKEN_AT, Instant.now());
-    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys, decimals), to)
+    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys, encoding), to)
         .withFiles(new ParquetListing(fresh))
         .withNote(fresh.size() + " new event file(s), " + stats.getLong(0) + " event(s)");
     return stats.getLong(2) == 0 ? out
@@ -150,18 +150,26 @@ final class CdcEventChanges implements ChangeReader {
     return stats;
   }
 
-  /** Stops the batch when the events' own schema contradicts how their decimals would be decoded. */
-  private void requireDecimalsAsStated(Dataset<Row> lines, StructType schema) {
-    List<String> contradictions = DebeziumDecimals.contradictions(lines, schema, decimals);
-    if (!contradictions.isEmpty()) {
+  /**
+   * How the events encode decimals and numeric timestamps: as configured, with what their own
+   * schema states where they carry one; stops the batch when the schema contradicts it.
+   */
+  private EventEncoding encodingOf(Dataset<Row> lines, StructType schema) {
+    List<String> encoded = java.util.Arrays.stream(schema.fields())
+        .filter(f -> f.dataType() instanceof org.apache.spark.sql.types.DecimalType
+            || f.dataType().equals(DataTypes.TimestampType) || f.dataType().equals(DataTypes.TimestampNTZType))
+        .map(StructField::name).toList();
+    EventEncoding.Result result = EventEncoding.from(ConnectSchema.stated(lines, encoded), schema, decimals);
+    if (!result.problems().isEmpty()) {
       throw TrickleException.badInput("Cannot apply the change events of table " + table + ": "
-          + String.join("; ", contradictions) + ". Nothing was applied.");
+          + String.join("; ", result.problems()) + ". Nothing was applied.");
     }
+    return result.encoding();
   }
 
   /** Stops the batch when some column's values would land as NULL (see {@link DebeziumEvents#undecodable}). */
-  private void requireDecodable(Dataset<Row> events, StructType schema) {
-    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, schema, decimals);
+  private void requireDecodable(Dataset<Row> events, StructType schema, EventEncoding encoding) {
+    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, schema, encoding);
     if (lost.isEmpty()) {
       return;
     }

@@ -1,7 +1,5 @@
 package dev.trickle.sync;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
@@ -19,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -32,8 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * value's big-endian two's-complement bytes in base64, with the column's declared scale, which
  * only the converter's schema states; a column of no fixed scale as {@code {"scale", "value"}}.
  * Decoded with the target column's scale, which a load from the source gave it; where the events
- * carry the converter's schema, {@link #contradictions} checks that schema against that scale and
- * against the configured handling, so a wrong guess stops the batch instead of landing values
+ * carry the converter's schema ({@link ConnectSchema}), {@link #contradictions} checks it against
+ * that scale and against the configured handling, so a wrong guess stops the batch instead of landing values
  * shifted by a power of ten.
  */
 final class DebeziumDecimals {
@@ -42,14 +38,6 @@ final class DebeziumDecimals {
 
   private static final StructType VARIABLE = new StructType()
       .add("scale", DataTypes.IntegerType).add("value", DataTypes.StringType);
-  private static final StructType FIELD = new StructType()
-      .add("field", DataTypes.StringType).add("type", DataTypes.StringType).add("name", DataTypes.StringType)
-      .add("parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  /** The part of Kafka Connect's JSON schema that describes the before and after images. */
-  private static final StructType CONNECT_SCHEMA = new StructType().add("schema", new StructType()
-      .add("fields", DataTypes.createArrayType(new StructType()
-          .add("field", DataTypes.StringType).add("fields", DataTypes.createArrayType(FIELD)))));
-
   private DebeziumDecimals() {}
 
   /** The value a precise decimal's JSON text stands for in {@code type}; NULL unless exact. */
@@ -62,38 +50,28 @@ final class DebeziumDecimals {
   }
 
   /**
-   * What the events' own schema says about the decimal columns that contradicts {@code handling}
-   * or the column's type, one sentence each; empty when the events carry no schema.
-   *
-   * @param lines the event lines ({@link DebeziumEvents#TEXT})
+   * What the events' own schema ({@link ConnectSchema}) says about the decimal columns that
+   * contradicts {@code handling} or the column's type, one sentence each.
    */
-  static List<String> contradictions(Dataset<Row> lines, StructType rowSchema, DecimalHandling handling) {
+  static List<String> contradictions(List<ConnectSchema.Stated> stated, StructType rowSchema, DecimalHandling handling) {
     Map<String, DecimalType> decimals = Arrays.stream(rowSchema.fields())
         .filter(f -> f.dataType() instanceof DecimalType)
         .collect(Collectors.toMap(StructField::name, f -> (DecimalType) f.dataType()));
-    if (decimals.isEmpty()) {
-      return List.of();
-    }
-    List<Row> stated = lines
-        .select(explode(from_json(col(DebeziumEvents.TEXT), CONNECT_SCHEMA).getField("schema").getField("fields")).as("image"))
-        .where(col("image.field").isin("before", "after"))
-        .select(explode(col("image.fields")).as("f"))
-        .where(col("f.field").isin(decimals.keySet().toArray()))
-        .select(col("f.field"), col("f.type"), col("f.name"), col("f.parameters").getItem("scale"))
-        .distinct().collectAsList();
     List<String> out = new ArrayList<>();
-    for (Row r : stated) {
-      String column = r.getString(0);
-      String logical = r.isNullAt(2) ? r.getString(1) : r.getString(2);
-      String declared = column + " (" + decimals.get(column).sql() + ")";
-      boolean precise = DECIMAL.equals(logical) || VARIABLE_SCALE.equals(logical);
+    for (ConnectSchema.Stated s : stated) {
+      DecimalType type = decimals.get(s.column());
+      if (type == null) {
+        continue;
+      }
+      String declared = s.column() + " (" + type.sql() + ")";
+      boolean precise = DECIMAL.equals(s.logical()) || VARIABLE_SCALE.equals(s.logical());
       if (precise != (handling == DecimalHandling.PRECISE)) {
         out.add("sync.cdc-decimal-handling = " + handling.name().toLowerCase(Locale.ROOT) + " but the events' schema sends "
-            + declared + " as " + logical + (precise ? " (decimal.handling.mode = precise)" : "")
+            + declared + " as " + s.logical() + (precise ? " (decimal.handling.mode = precise)" : "")
             + "; set sync.cdc-decimal-handling to the connector's decimal.handling.mode");
-      } else if (DECIMAL.equals(logical) && !String.valueOf(decimals.get(column).scale()).equals(r.getString(3))) {
-        out.add("the events' schema gives " + declared + " scale " + r.getString(3) + ", so its bytes cannot be read"
-            + " with the column's scale " + decimals.get(column).scale() + "; the source column's type changed:"
+      } else if (DECIMAL.equals(s.logical()) && !String.valueOf(type.scale()).equals(s.scale())) {
+        out.add("the events' schema gives " + declared + " scale " + s.scale() + ", so its bytes cannot be read"
+            + " with the column's scale " + type.scale() + "; the source column's type changed:"
             + " reload the table with trickle load");
       }
     }

@@ -4,18 +4,19 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.config.DecimalHandling;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,8 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * converter with schemas on). Pure functions over Datasets.
  *
  * <p>Values are decoded by the target's column types. Dates and timestamps may be ISO strings or
- * Debezium's default numbers: days since the epoch ({@code io.debezium.time.Date}) and
- * microseconds since the epoch ({@code io.debezium.time.MicroTimestamp}). Decimals come as the
+ * Debezium's numbers: days since the epoch ({@code io.debezium.time.Date}) and, for timestamps,
+ * the unit the batch's {@link EventEncoding} gives the column (microseconds unless the events'
+ * schema says milliseconds or nanoseconds). Decimals come as the
  * connector's {@code decimal.handling.mode} sends them ({@link DecimalHandling}): text or numbers,
  * or precise bytes ({@link DebeziumDecimals}).
  */
@@ -86,22 +88,22 @@ final class DebeziumEvents {
    * upsert their after image, d deletes its before image's key; an update that changed the key
    * also deletes the old key. Order: source position, then file and line (arrival order).
    */
-  static Dataset<Row> images(Dataset<Row> events, StructType rowSchema, List<String> keys, DecimalHandling decimals) {
-    StructType parseSchema = asParsed(rowSchema, decimals);
+  static Dataset<Row> images(Dataset<Row> events, StructType rowSchema, List<String> keys, EventEncoding encoding) {
+    StructType parseSchema = asParsed(rowSchema, encoding.decimals());
     Column after = from_json(col(AFTER), parseSchema);
     Column before = from_json(col(BEFORE), parseSchema);
     List<String> meta = List.of(POSITION, FILE, LINE);
     events = events.drop(JUNK);
     Dataset<Row> upserts = events.where(col(OP).isin("c", "r", "u"))
-        .select(row(after, rowSchema, decimals, meta, Changes.UPSERT));
+        .select(row(after, rowSchema, encoding, meta, Changes.UPSERT));
     Dataset<Row> deletes = events.where(col(OP).equalTo("d"))
-        .select(row(before, rowSchema, decimals, meta, Changes.DELETE));
+        .select(row(before, rowSchema, encoding, meta, Changes.DELETE));
     Column keyChanged = lit(false);
     for (String key : keys) {
       keyChanged = keyChanged.or(not(before.getField(key).eqNullSafe(after.getField(key))));
     }
     Dataset<Row> movedKeys = events.where(col(OP).equalTo("u").and(col(BEFORE).isNotNull()).and(keyChanged))
-        .select(row(before, rowSchema, decimals, meta, Changes.DELETE));
+        .select(row(before, rowSchema, encoding, meta, Changes.DELETE));
     Dataset<Row> all = upserts.unionByName(deletes).unionByName(movedKeys);
     return Changes.latestPerKey(all, keys,
             List.of(col(POSITION).desc(), col(FILE).desc(), col(LINE).desc(), Changes.upsertFirst()))
@@ -117,10 +119,10 @@ final class DebeziumEvents {
    * of a precise decimal read as text, a date that is no date), which would land as a NULL in the
    * target. One pass: each image read once as text per column and once decoded.
    */
-  static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema, DecimalHandling decimals) {
+  static List<Undecodable> undecodable(Dataset<Row> events, StructType rowSchema, EventEncoding encoding) {
     StructType asText = new StructType(java.util.Arrays.stream(rowSchema.fields())
         .map(f -> DataTypes.createStructField(f.name(), DataTypes.StringType, true)).toArray(StructField[]::new));
-    StructType parseSchema = asParsed(rowSchema, decimals);
+    StructType parseSchema = asParsed(rowSchema, encoding.decimals());
     record Image(Column asText, Column typed) {}
     List<Image> images = List.of(BEFORE, AFTER).stream()
         .map(image -> new Image(from_json(col(image), asText), from_json(col(image), parseSchema))).toList();
@@ -128,7 +130,7 @@ final class DebeziumEvents {
     for (StructField f : rowSchema.fields()) {
       Column lost = lit(false);
       for (Image image : images) {
-        Column decoded = decode(image.typed().getField(f.name()), f.dataType(), decimals);
+        Column decoded = decode(image.typed().getField(f.name()), f, encoding);
         lost = lost.or(image.asText().getField(f.name()).isNotNull().and(decoded.isNull()));
       }
       figures.add(count(when(lost, lit(1))));
@@ -149,11 +151,11 @@ final class DebeziumEvents {
     return org.apache.spark.sql.functions.not(c);
   }
 
-  private static Column[] row(Column image, StructType rowSchema, DecimalHandling decimals, List<String> meta,
+  private static Column[] row(Column image, StructType rowSchema, EventEncoding encoding, List<String> meta,
       String change) {
     List<Column> out = new ArrayList<>();
     for (StructField f : rowSchema.fields()) {
-      out.add(decode(image.getField(f.name()), f.dataType(), decimals).as(f.name()));
+      out.add(decode(image.getField(f.name()), f, encoding).as(f.name()));
     }
     meta.forEach(m -> out.add(col(m)));
     out.add(lit(change).as(Changes.CHANGE));
@@ -176,15 +178,14 @@ final class DebeziumEvents {
     return isTemporal(type) || (type instanceof DecimalType && decimals == DecimalHandling.PRECISE);
   }
 
-  private static final Map<DataType, String> NUMERIC_TEMPORALS = Map.of(
-      DataTypes.DateType, "days since 1970-01-01", DataTypes.TimestampType, "microseconds since the epoch");
-
   private static boolean isTemporal(DataType type) {
-    return NUMERIC_TEMPORALS.containsKey(type) || type.equals(DataTypes.TimestampNTZType);
+    return type.equals(DataTypes.DateType) || type.equals(DataTypes.TimestampType)
+        || type.equals(DataTypes.TimestampNTZType);
   }
 
-  private static Column decode(Column value, DataType type, DecimalHandling decimals) {
-    if (!isText(type, decimals)) {
+  private static Column decode(Column value, StructField field, EventEncoding encoding) {
+    DataType type = field.dataType();
+    if (!isText(type, encoding.decimals())) {
       return value;
     }
     if (type instanceof DecimalType decimal) {
@@ -194,7 +195,17 @@ final class DebeziumEvents {
     // try_cast: text that is no date or timestamp decodes to NULL, which undecodable() reports.
     Column fromNumber = type.equals(DataTypes.DateType)
         ? date_add(lit("1970-01-01").cast(DataTypes.DateType), value.try_cast(DataTypes.IntegerType))
-        : timestamp_micros(value.try_cast(DataTypes.LongType)).cast(type);
+        : timestamp(value, encoding.unitOf(field.name())).cast(type);
     return when(numeric, fromNumber).otherwise(value.try_cast(type));
+  }
+
+  /** A timestamp number in its unit; nanoseconds keep their microseconds, as Spark's timestamps do. */
+  private static Column timestamp(Column number, EventEncoding.TimestampUnit unit) {
+    return switch (unit) {
+      case MILLIS -> timestamp_millis(number.try_cast(DataTypes.LongType));
+      case MICROS -> timestamp_micros(number.try_cast(DataTypes.LongType));
+      case NANOS -> timestamp_micros(floor(number.try_cast(DataTypes.createDecimalType(20, 0)).divide(lit(1000)))
+          .cast(DataTypes.LongType));
+    };
   }
 }

@@ -46,8 +46,12 @@ class DebeziumDecimalsTest {
 
   private static List<String> amounts(SparkSession spark, DecimalHandling handling, String... lines) {
     Dataset<Row> events = DebeziumEvents.parse(lines(spark, List.of(lines)));
-    return DebeziumEvents.images(events, ROW, List.of("id"), handling).orderBy(col("id")).collectAsList().stream()
+    return DebeziumEvents.images(events, ROW, List.of("id"), EventEncoding.of(handling)).orderBy(col("id")).collectAsList().stream()
         .map(r -> r.isNullAt(1) ? "null" : r.getDecimal(1).toPlainString()).toList();
+  }
+
+  private static List<String> contradictions(Dataset<Row> lines, StructType row, DecimalHandling handling) {
+    return DebeziumDecimals.contradictions(ConnectSchema.stated(lines, List.of(row.fieldNames())), row, handling);
   }
 
   @Test
@@ -73,7 +77,7 @@ class DebeziumDecimalsTest {
         created(3, "\"12.34\""), // text, not base64
         created(4, precise("1234")))));
 
-    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, ROW, DecimalHandling.PRECISE);
+    List<DebeziumEvents.Undecodable> lost = DebeziumEvents.undecodable(events, ROW, EventEncoding.of(DecimalHandling.PRECISE));
 
     assertEquals(1, lost.size(), lost.toString());
     assertEquals("amount", lost.get(0).column());
@@ -98,16 +102,16 @@ class DebeziumDecimalsTest {
     Dataset<Row> text = lines(spark, List.of(withSchema(created(1, "\"12.34\""), STRING_FIELD.formatted("amount"), ID)));
     Dataset<Row> bare = lines(spark, List.of(created(1, precise("1234")), "null", "{not json"));
 
-    assertEquals(List.of(), DebeziumDecimals.contradictions(precise, ROW, DecimalHandling.PRECISE));
-    assertEquals(List.of(), DebeziumDecimals.contradictions(text, ROW, DecimalHandling.STRING));
-    assertEquals(List.of(), DebeziumDecimals.contradictions(bare, ROW, DecimalHandling.STRING), "no schema, nothing stated");
-    assertEquals(List.of(), DebeziumDecimals.contradictions(precise, new StructType().add("id", DataTypes.LongType),
+    assertEquals(List.of(), contradictions(precise, ROW, DecimalHandling.PRECISE));
+    assertEquals(List.of(), contradictions(text, ROW, DecimalHandling.STRING));
+    assertEquals(List.of(), contradictions(bare, ROW, DecimalHandling.STRING), "no schema, nothing stated");
+    assertEquals(List.of(), contradictions(precise, new StructType().add("id", DataTypes.LongType),
         DecimalHandling.STRING), "no decimal column");
 
     List<String> found = new ArrayList<>();
-    found.addAll(DebeziumDecimals.contradictions(precise, ROW, DecimalHandling.STRING));
-    found.addAll(DebeziumDecimals.contradictions(text, ROW, DecimalHandling.PRECISE));
-    found.addAll(DebeziumDecimals.contradictions(otherScale, ROW, DecimalHandling.PRECISE));
+    found.addAll(contradictions(precise, ROW, DecimalHandling.STRING));
+    found.addAll(contradictions(text, ROW, DecimalHandling.PRECISE));
+    found.addAll(contradictions(otherScale, ROW, DecimalHandling.PRECISE));
     assertEquals(3, found.size(), found.toString());
     assertTrue(found.get(0).startsWith("sync.cdc-decimal-handling = string but the events' schema sends amount "
         + "(DECIMAL(12,2)) as org.apache.kafka.connect.data.Decimal (decimal.handling.mode = precise)"), found.get(0));

@@ -59,8 +59,8 @@ class PreciseDecimalsRoundTripTest {
     Dataset<Row> parsed = DebeziumEvents.parse(spark.read().text(file.toString())
         .select(col(DebeziumEvents.TEXT), lit("events.json").as(DebeziumEvents.FILE),
             org.apache.spark.sql.functions.monotonically_increasing_id().as(DebeziumEvents.LINE)));
-    assertEquals(List.of(), DebeziumEvents.undecodable(parsed, row, DecimalHandling.PRECISE));
-    List<Row> decoded = DebeziumEvents.images(parsed, row, List.of("id"), DecimalHandling.PRECISE).orderBy("id")
+    assertEquals(List.of(), DebeziumEvents.undecodable(parsed, row, EventEncoding.of(DecimalHandling.PRECISE)));
+    List<Row> decoded = DebeziumEvents.images(parsed, row, List.of("id"), EventEncoding.of(DecimalHandling.PRECISE)).orderBy("id")
         .collectAsList();
     for (int i = 0; i < fixed.size(); i++) {
       assertEquals(0, new java.math.BigDecimal(fixed.get(i)).compareTo(decoded.get(i).getDecimal(1)), "fixed " + fixed.get(i));

@@ -11,6 +11,12 @@ public final class DebeziumJson {
       + "\"parameters\":{\"scale\":\"%d\",\"connect.decimal.precision\":\"12\"},\"field\":\"%s\"}";
   /** ... and in {@code decimal.handling.mode = string}. */
   public static final String STRING_FIELD = "{\"type\":\"string\",\"optional\":true,\"field\":\"%s\"}";
+  /**
+   * A column of logical type {@code %2$s} on Connect type {@code %1$s}, e.g. a timestamp in
+   * milliseconds: {@code LOGICAL_FIELD.formatted("int64", "io.debezium.time.Timestamp", "paid_at")}.
+   */
+  public static final String LOGICAL_FIELD = "{\"type\":\"%s\",\"optional\":true,\"name\":\"%s\",\"version\":1,"
+      + "\"field\":\"%s\"}";
 
   private DebeziumJson() {}
 

@@ -1,6 +1,7 @@
 package dev.trickle.jobs.sync;
 
 import static dev.trickle.jobs.sync.SyncFixture.assertSameRows;
+import static dev.trickle.testing.DebeziumJson.LOGICAL_FIELD;
 import static dev.trickle.testing.DebeziumJson.PRECISE_FIELD;
 import static dev.trickle.testing.DebeziumJson.precise;
 import static dev.trickle.testing.DebeziumJson.withSchema;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * cdc end to end with Debezium JSON envelopes: out-of-order and duplicate events, a delete and a
  * re-insert of one key in one batch, the wrapped (schema + payload) form, Debezium's numeric dates
- * and timestamps, Debezium's precise decimals, tombstones, and an old event re-delivered in a later batch.
+ * and timestamps (milliseconds where the events' schema says so), Debezium's precise decimals, tombstones, and an old event re-delivered in a later batch.
  */
 @ExtendWith(SharedSpark.class)
 class CdcSyncTest {
@@ -136,7 +137,7 @@ class CdcSyncTest {
   }
 
   @Test
-  void preciseDecimalsApplyWithTheHandlingTheirSchemaStates(SparkSession spark, @TempDir Path dir) throws IOException {
+  void preciseDecimalsAndMillisecondTimestampsApplyAsTheirSchemaStates(SparkSession spark, @TempDir Path dir) throws IOException {
     String pipeline = """
         trickle {
           warehouse = "$DIR/lake"
@@ -148,15 +149,18 @@ class CdcSyncTest {
           } }
         }
         """;
-    StructType schema = new StructType().add("id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(12, 2));
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(12, 2))
+        .add("paid_at", DataTypes.TimestampType);
     SyncFixture asDefault = new SyncFixture(spark, dir, pipeline.formatted(""));
-    spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("1.00")), RowFactory.create(3L, new BigDecimal("3.00"))),
-        schema).write().parquet(dir.resolve("src/orders").toString());
+    spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("1.00"), T0),
+        RowFactory.create(3L, new BigDecimal("3.00"), T0)), schema).write().parquet(dir.resolve("src/orders").toString());
     Path cdc = Files.createDirectories(dir.resolve("cdc"));
     asDefault.load("orders");
     long loaded = asDefault.targetVersion("orders");
-    // Debezium's defaults: decimal.handling.mode = precise, and the JSON converter's schema on.
-    String[] fields = {"{\"type\":\"int64\",\"field\":\"id\"}", PRECISE_FIELD.formatted(2, "amount")};
+    // Debezium's defaults: decimal.handling.mode = precise, a timestamp(3) column in milliseconds
+    // (time.precision.mode = adaptive), and the JSON converter's schema on.
+    String[] fields = {"{\"type\":\"int64\",\"field\":\"id\"}", PRECISE_FIELD.formatted(2, "amount"),
+        LOGICAL_FIELD.formatted("int64", "io.debezium.time.Timestamp", "paid_at")};
     Files.write(cdc.resolve("orders-1.json"), List.of(
         withSchema(event("u", amount(1, precise("100")), amount(1, precise("-250")), 10), fields),
         withSchema(event("c", "null", amount(2, precise("999999999999")), 11), fields),
@@ -173,12 +177,14 @@ class CdcSyncTest {
 
     assertEquals(List.of(1L, 1L, 1L), List.of(applied.get("rows_inserted").asLong(), applied.get("rows_updated").asLong(),
         applied.get("rows_deleted").asLong()), applied.toString());
-    assertSameRows(spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("-2.50")),
-        RowFactory.create(2L, new BigDecimal("9999999999.99"))), schema), precise.targetRows("orders"), "id", "amount");
+    Timestamp paid = Timestamp.from(Instant.parse("2023-11-14T22:13:20.123Z"));
+    assertSameRows(spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("-2.50"), paid),
+        RowFactory.create(2L, new BigDecimal("9999999999.99"), paid)), schema), precise.targetRows("orders"),
+        "id", "amount", "paid_at");
   }
 
   private static String amount(long id, String amount) {
-    return "{\"id\":" + id + ",\"amount\":" + amount + "}";
+    return "{\"id\":" + id + ",\"amount\":" + amount + ",\"paid_at\":1700000000123}";
   }
 
   @Test
