@@ -155,11 +155,8 @@ final class CdcEventChanges implements ChangeReader {
    * schema states where they carry one; stops the batch when the schema contradicts it.
    */
   private EventEncoding encodingOf(Dataset<Row> lines, StructType schema) {
-    List<String> encoded = java.util.Arrays.stream(schema.fields())
-        .filter(f -> f.dataType() instanceof org.apache.spark.sql.types.DecimalType
-            || f.dataType().equals(DataTypes.TimestampType) || f.dataType().equals(DataTypes.TimestampNTZType))
-        .map(StructField::name).toList();
-    EventEncoding.Result result = EventEncoding.from(ConnectSchema.stated(lines, encoded), schema, decimals);
+    EventEncoding.Result result = EventEncoding.from(
+        ConnectSchema.stated(lines, EventEncoding.encodedColumns(schema)), schema, decimals);
     if (!result.problems().isEmpty()) {
       throw TrickleException.badInput("Cannot apply the change events of table " + table + ": "
           + String.join("; ", result.problems()) + ". Nothing was applied.");

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -48,6 +50,17 @@ record EventEncoding(DecimalHandling decimals, Map<String, TimestampUnit> timest
     return timestampUnits.getOrDefault(column, TimestampUnit.MICROS);
   }
 
+  /** The columns whose encoding the events' schema may state: decimals and timestamps. */
+  static List<String> encodedColumns(StructType rowSchema) {
+    return Arrays.stream(rowSchema.fields())
+        .filter(f -> f.dataType() instanceof DecimalType || isTimestamp(f.dataType()))
+        .map(StructField::name).toList();
+  }
+
+  private static boolean isTimestamp(DataType type) {
+    return type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType);
+  }
+
   /**
    * The encoding the events' schema states (see {@link ConnectSchema}), or the problems that stop
    * the batch: a decimal encoding that contradicts {@code decimals} or the column's scale, a
@@ -55,8 +68,7 @@ record EventEncoding(DecimalHandling decimals, Map<String, TimestampUnit> timest
    */
   static Result from(List<ConnectSchema.Stated> stated, StructType rowSchema, DecimalHandling decimals) {
     List<String> problems = new ArrayList<>(DebeziumDecimals.contradictions(stated, rowSchema, decimals));
-    Set<String> timestamps = Arrays.stream(rowSchema.fields())
-        .filter(f -> f.dataType().equals(DataTypes.TimestampType) || f.dataType().equals(DataTypes.TimestampNTZType))
+    Set<String> timestamps = Arrays.stream(rowSchema.fields()).filter(f -> isTimestamp(f.dataType()))
         .map(StructField::name).collect(Collectors.toSet());
     Map<String, Set<TimestampUnit>> units = stated.stream().filter(s -> timestamps.contains(s.column()))
         .collect(Collectors.groupingBy(ConnectSchema.Stated::column, LinkedHashMap::new,
