@@ -101,15 +101,14 @@ final class CdcEventChanges implements ChangeReader {
       return ChangeSet.unchanged(start.position());
     }
     OptionalLong applied = start.position().getLong(CDC_POSITION);
-    Dataset<Row> lines = spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
+    Dataset<Row> events = DebeziumEvents.parse(spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
         .select(col(DebeziumEvents.TEXT), col("_metadata.file_path").as(DebeziumEvents.FILE),
-            monotonically_increasing_id().as(DebeziumEvents.LINE));
-    Dataset<Row> events = DebeziumEvents.parse(lines);
+            monotonically_increasing_id().as(DebeziumEvents.LINE)));
     Column stale = applied.isPresent() ? col(DebeziumEvents.POSITION).lt(applied.getAsLong()) : lit(false);
     Row stats = summarize(events, stale);
     Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
     StructType schema = withNewColumns(current, stats.getList(5));
-    EventEncoding encoding = encodingOf(lines, schema);
+    EventEncoding encoding = encodingOf(stats.getList(7), schema);
     requireDecodable(current, schema, encoding);
     long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
     SourcePosition to = SourcePosition.of("cdc")
@@ -125,7 +124,8 @@ final class CdcEventChanges implements ChangeReader {
 
   /**
    * events, damaged lines, stale events, truncates, newest position, keys seen in after images, a
-   * file with a damaged line; fails on damaged lines and truncates.
+   * file with a damaged line, the distinct image schemas ({@link ConnectSchema}); fails on damaged
+   * lines and truncates.
    */
   private Row summarize(Dataset<Row> events, Column stale) {
     Column isEvent = col(DebeziumEvents.OP).isNotNull();
@@ -137,7 +137,8 @@ final class CdcEventChanges implements ChangeReader {
         count(when(col(DebeziumEvents.OP).equalTo("t"), lit(1))),
         max(when(isEvent, col(DebeziumEvents.POSITION))),
         array_distinct(flatten(collect_set(json_object_keys(col(DebeziumEvents.AFTER))))),
-        min(when(junk, col(DebeziumEvents.FILE)))).head();
+        min(when(junk, col(DebeziumEvents.FILE))),
+        ConnectSchema.distinctImages()).head();
     if (stats.getLong(1) > 0) {
       throw TrickleException.badInput("Cannot read the change events of table " + table + ": " + stats.getLong(1)
           + " line(s) are not JSON objects, e.g. in " + stats.getString(6) + ". Fix or move the damaged file(s); "
@@ -154,9 +155,9 @@ final class CdcEventChanges implements ChangeReader {
    * How the events encode decimals and numeric timestamps: as configured, with what their own
    * schema states where they carry one; stops the batch when the schema contradicts it.
    */
-  private EventEncoding encodingOf(Dataset<Row> lines, StructType schema) {
+  private EventEncoding encodingOf(List<Row> imageSchemas, StructType schema) {
     EventEncoding.Result result = EventEncoding.from(
-        ConnectSchema.stated(lines, EventEncoding.encodedColumns(schema)), schema, decimals);
+        ConnectSchema.stated(imageSchemas, EventEncoding.encodedColumns(schema)), schema, decimals);
     if (!result.problems().isEmpty()) {
       throw TrickleException.badInput("Cannot apply the change events of table " + table + ": "
           + String.join("; ", result.problems()) + ". Nothing was applied.");

@@ -1,12 +1,16 @@
 package dev.trickle.sync;
 
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.from_json;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
+import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -19,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
 final class ConnectSchema {
   private static final StructType FIELD = new StructType()
       .add("field", DataTypes.StringType).add("type", DataTypes.StringType).add("name", DataTypes.StringType)
-      .add("parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+      .add("parameters", new StructType().add("scale", DataTypes.StringType)); // a struct: collect_set takes no map
   /** The part of the converter's schema that describes the before and after images. */
   private static final StructType ENVELOPE = new StructType().add("schema", new StructType()
       .add("fields", DataTypes.createArrayType(new StructType()
@@ -41,24 +45,35 @@ final class ConnectSchema {
     }
   }
 
+  /** The image schemas a line's converter schema holds (null for a bare envelope), for {@link #distinctImages}. */
+  static Column imageSchemas(Column text) {
+    return from_json(text, ENVELOPE).getField("schema").getField("fields");
+  }
+
   /**
-   * The distinct descriptions of {@code columns} in the lines' schemas; none when no line
-   * carries a schema.
-   *
-   * @param lines event lines ({@link DebeziumEvents#TEXT})
+   * An aggregate over events ({@link DebeziumEvents#IMAGE_SCHEMAS}): their distinct image schemas,
+   * few per batch, so the events need no pass of their own for {@link #stated}.
    */
-  static List<Stated> stated(Dataset<Row> lines, Collection<String> columns) {
-    if (columns.isEmpty()) {
-      return List.of();
+  static Column distinctImages() {
+    return array_distinct(flatten(collect_set(col(DebeziumEvents.IMAGE_SCHEMAS))));
+  }
+
+  /**
+   * The distinct descriptions of {@code columns} in the before and after images of
+   * {@code images} (what {@link #distinctImages} gave); none when no event carried a schema.
+   */
+  static List<Stated> stated(List<Row> images, Collection<String> columns) {
+    Set<Stated> out = new LinkedHashSet<>();
+    for (Row image : images) {
+      if (!List.of("before", "after").contains(image.getString(0)) || image.isNullAt(1)) {
+        continue;
+      }
+      for (Row f : image.<Row>getList(1)) {
+        if (columns.contains(f.getString(0))) {
+          out.add(new Stated(f.getString(0), f.getString(1), f.getString(2), f.isNullAt(3) ? null : f.getStruct(3).getString(0)));
+        }
+      }
     }
-    return lines
-        .select(explode(from_json(col(DebeziumEvents.TEXT), ENVELOPE).getField("schema").getField("fields")).as("image"))
-        .where(col("image.field").isin("before", "after"))
-        .select(explode(col("image.fields")).as("f"))
-        .where(col("f.field").isin(columns.toArray()))
-        .select(col("f.field"), col("f.type"), col("f.name"), col("f.parameters").getItem("scale"))
-        .distinct().collectAsList().stream()
-        .map(r -> new Stated(r.getString(0), r.getString(1), r.getString(2), r.getString(3)))
-        .toList();
+    return List.copyOf(out);
   }
 }

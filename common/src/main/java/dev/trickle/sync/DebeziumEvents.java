@@ -46,6 +46,8 @@ final class DebeziumEvents {
   static final String FILE = "_cdc_file";
   static final String LINE = "_cdc_line";
   static final String TEXT = "value";
+  /** The image schemas of the converter's schema, where a line carries one ({@link ConnectSchema}). */
+  static final String IMAGE_SCHEMAS = "_cdc_image_schemas";
   /** True for a line that is neither blank, a tombstone, nor a JSON object: a damaged file. */
   static final String JUNK = "_cdc_junk";
 
@@ -80,7 +82,8 @@ final class DebeziumEvents {
         coalesce(envelope.getField("source").getField("lsn"), envelope.getField("source").getField("ts_ms"),
             envelope.getField("ts_ms")).as(POSITION),
         col(FILE), col(LINE),
-        not(isBlank(col(TEXT))).and(json_object_keys(col(TEXT)).isNull()).as(JUNK));
+        not(isBlank(col(TEXT))).and(json_object_keys(col(TEXT)).isNull()).as(JUNK),
+        ConnectSchema.imageSchemas(col(TEXT)).as(IMAGE_SCHEMAS));
   }
 
   /**

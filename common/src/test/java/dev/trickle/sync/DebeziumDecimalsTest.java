@@ -51,7 +51,7 @@ class DebeziumDecimalsTest {
   }
 
   private static List<String> contradictions(Dataset<Row> lines, StructType row, DecimalHandling handling) {
-    return DebeziumDecimals.contradictions(ConnectSchema.stated(lines, List.of(row.fieldNames())), row, handling);
+    return DebeziumDecimals.contradictions(DebeziumEventsTest.stated(lines, List.of(row.fieldNames())), row, handling);
   }
 
   @Test

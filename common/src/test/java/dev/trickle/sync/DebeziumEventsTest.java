@@ -29,6 +29,11 @@ class DebeziumEventsTest {
         .withColumn(DebeziumEvents.FILE, lit("f1")).withColumn(DebeziumEvents.LINE, org.apache.spark.sql.functions.monotonically_increasing_id());
   }
 
+  /** What the converter's schema of these lines states about {@code columns}, as a batch reads it. */
+  static List<ConnectSchema.Stated> stated(Dataset<Row> lines, List<String> columns) {
+    return ConnectSchema.stated(DebeziumEvents.parse(lines).agg(ConnectSchema.distinctImages()).head().getList(0), columns);
+  }
+
   @Test
   void bareAndWrappedEnvelopesParseAndJunkIsFlagged(SparkSession spark) {
     List<Row> events = DebeziumEvents.parse(lines(spark,
@@ -84,7 +89,7 @@ class DebeziumEventsTest {
 
     java.util.function.Function<String, String> decoded = line -> {
       Dataset<Row> lines = lines(spark, line);
-      EventEncoding.Result r = EventEncoding.from(ConnectSchema.stated(lines, List.of("at")), row, DecimalHandling.STRING);
+      EventEncoding.Result r = EventEncoding.from(stated(lines, List.of("at")), row, DecimalHandling.STRING);
       assertEquals(List.of(), r.problems());
       return DebeziumEvents.images(DebeziumEvents.parse(lines), row, List.of("id"), r.encoding()).first()
           .getTimestamp(1).toInstant().toString();
@@ -94,7 +99,7 @@ class DebeziumEventsTest {
     assertEquals("2023-11-14T22:13:20.123456Z", decoded.apply(nanos), "nanoseconds down to Spark's microseconds");
     assertEquals("2023-11-14T22:13:20.123456Z", decoded.apply(bare), "no schema: microseconds");
 
-    List<String> problems = EventEncoding.from(ConnectSchema.stated(lines(spark, millis, micros), List.of("at")), row,
+    List<String> problems = EventEncoding.from(stated(lines(spark, millis, micros), List.of("at")), row,
         DecimalHandling.STRING).problems();
     assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("timestamp column at in more than one unit"), problems.get(0));
