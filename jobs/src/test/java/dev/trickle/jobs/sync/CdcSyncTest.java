@@ -36,22 +36,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedSpark.class)
 class CdcSyncTest {
-  private static final String PIPELINE = """
-      trickle {
-        warehouse = "$DIR/lake"
-        sources { snap { type = parquet, path = "$DIR/src" } }
-        tables { customers {
-          source { ref = snap, path = "customers" }
-          keys = [id]
-          sync { mode = cdc, cdc-path = "$DIR/cdc" }
-        } }
-      }
-      """;
+  private static final String PIPELINE = pipeline("customers", "");
   private static final StructType SCHEMA = new StructType()
       .add("id", DataTypes.LongType).add("name", DataTypes.StringType)
       .add("updated_at", DataTypes.TimestampType).add("birthday", DataTypes.DateType);
   private static final Timestamp T0 = Timestamp.from(Instant.parse("2020-01-01T00:00:00Z"));
   private static final Date D0 = Date.valueOf("1990-05-01");
+
+  /** One Parquet-sourced table synced from the events in $DIR/cdc; {@code sync} adds keys to its sync block. */
+  private static String pipeline(String table, String sync) {
+    return """
+        trickle {
+          warehouse = "$DIR/lake"
+          sources { snap { type = parquet, path = "$DIR/src" } }
+          tables { %1$s {
+            source { ref = snap, path = "%1$s" }
+            keys = [id]
+            sync { mode = cdc, cdc-path = "$DIR/cdc"%2$s }
+          } }
+        }
+        """.formatted(table, sync);
+  }
 
   private static String event(String op, String before, String after, long lsn) {
     return "{\"before\":" + before + ",\"after\":" + after + ",\"op\":\"" + op + "\",\"source\":{\"lsn\":" + lsn
@@ -138,20 +143,9 @@ class CdcSyncTest {
 
   @Test
   void preciseDecimalsAndMillisecondTimestampsApplyAsTheirSchemaStates(SparkSession spark, @TempDir Path dir) throws IOException {
-    String pipeline = """
-        trickle {
-          warehouse = "$DIR/lake"
-          sources { snap { type = parquet, path = "$DIR/src" } }
-          tables { orders {
-            source { ref = snap, path = "orders" }
-            keys = [id]
-            sync { mode = cdc, cdc-path = "$DIR/cdc"%s }
-          } }
-        }
-        """;
     StructType schema = new StructType().add("id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(12, 2))
         .add("paid_at", DataTypes.TimestampType);
-    SyncFixture asDefault = new SyncFixture(spark, dir, pipeline.formatted(""));
+    SyncFixture asDefault = new SyncFixture(spark, dir, pipeline("orders", ""));
     spark.createDataFrame(List.of(RowFactory.create(1L, new BigDecimal("1.00"), T0),
         RowFactory.create(3L, new BigDecimal("3.00"), T0)), schema).write().parquet(dir.resolve("src/orders").toString());
     Path cdc = Files.createDirectories(dir.resolve("cdc"));
@@ -172,7 +166,7 @@ class CdcSyncTest {
         + "amount (DECIMAL(12,2)) as org.apache.kafka.connect.data.Decimal"), refused.toString());
     assertEquals(loaded, asDefault.targetVersion("orders"), "nothing applied");
 
-    SyncFixture precise = new SyncFixture(spark, dir, pipeline.formatted(", cdc-decimal-handling = precise"));
+    SyncFixture precise = new SyncFixture(spark, dir, pipeline("orders", ", cdc-decimal-handling = precise"));
     JsonNode applied = precise.sync("orders", 0);
 
     assertEquals(List.of(1L, 1L, 1L), List.of(applied.get("rows_inserted").asLong(), applied.get("rows_updated").asLong(),
