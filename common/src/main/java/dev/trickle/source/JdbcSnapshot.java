@@ -56,8 +56,11 @@ final class JdbcSnapshot implements SourceSnapshot {
     this.position = position;
   }
 
-  /** PostgreSQL: exports a snapshot from a transaction held open until {@link #close()}. */
-  static JdbcSnapshot exported(JdbcSource source, TableConfig table) {
+  /**
+   * PostgreSQL: exports a snapshot from a transaction held open until {@link #close()}; the
+   * position's watermark is read inside it when {@code withWatermark}.
+   */
+  static JdbcSnapshot exported(JdbcSource source, TableConfig table, boolean withWatermark) {
     Connection connection = JdbcConnections.open(source.config());
     boolean threw = true;
     try {
@@ -71,7 +74,7 @@ final class JdbcSnapshot implements SourceSnapshot {
         throw new SQLException("unexpected snapshot id " + id);
       }
       SourcePosition position = base().with(SourcePosition.WAL_LSN, lsn)
-          .with(SourcePosition.WATERMARK, watermark(source, table, connection).orElse(null));
+          .with(SourcePosition.WATERMARK, withWatermark ? watermark(source, table, connection).orElse(null) : null);
       JdbcSnapshot snapshot = new JdbcSnapshot(source, connection, Optional.of(
           "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" + id + "'"), position);
       threw = false;
@@ -85,10 +88,15 @@ final class JdbcSnapshot implements SourceSnapshot {
     }
   }
 
-  /** Plain reads: the position has the watermark as it is now, and no WAL position. */
-  static JdbcSnapshot unpinned(JdbcSource source, TableConfig table) {
-    Optional<String> watermark = source.withConnection(c -> watermark(source, table, c));
+  /** Plain reads: the position has the watermark as it is now (when asked for), and no WAL position. */
+  static JdbcSnapshot unpinned(JdbcSource source, TableConfig table, boolean withWatermark) {
+    Optional<String> watermark = withWatermark ? source.withConnection(c -> watermark(source, table, c)) : Optional.empty();
     return new JdbcSnapshot(source, null, Optional.empty(), base().with(SourcePosition.WATERMARK, watermark.orElse(null)));
+  }
+
+  /** The statement that makes a session see this snapshot, when it is exported. */
+  Optional<String> sessionInit() {
+    return sessionInit;
   }
 
   @Override

@@ -124,11 +124,24 @@ public final class JdbcSource implements Source {
 
   @Override
   public SourceSnapshot snapshot() {
+    return snapshot(true);
+  }
+
+  /**
+   * The table pinned for reading only, as {@link #snapshot()} pins it but without reading the
+   * watermark's maximum (a scan of the table where the column has no index): what reconcile
+   * compares.
+   */
+  public SourceSnapshot pinForReading() {
+    return snapshot(false);
+  }
+
+  private SourceSnapshot snapshot(boolean withWatermark) {
     columns();
     if (source.isPostgres() && table.load().consistentSnapshot()) {
-      return JdbcSnapshot.exported(this, table);
+      return JdbcSnapshot.exported(this, table, withWatermark);
     }
-    return JdbcSnapshot.unpinned(this, table);
+    return JdbcSnapshot.unpinned(this, table, withWatermark);
   }
 
   /** Empty: a database keeps no history trickle could go back to. */
@@ -269,6 +282,30 @@ public final class JdbcSource implements Source {
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation())) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * A connection that sees what {@code at} sees: inside its exported snapshot when it has one (the
+   * session joins it as the snapshot's Spark tasks do), else the database as it is now. Closing
+   * the connection ends its transaction.
+   */
+  public Connection connect(SourceSnapshot at) {
+    Connection connection = JdbcConnections.open(source);
+    Optional<String> init = at instanceof JdbcSnapshot pinned ? pinned.sessionInit() : Optional.empty();
+    if (init.isEmpty()) {
+      return connection;
+    }
+    try (Statement s = connection.createStatement()) {
+      s.execute(init.get());
+      return connection;
+    } catch (SQLException e) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // The failure below is what matters.
+      }
+      throw failure(e);
     }
   }
 

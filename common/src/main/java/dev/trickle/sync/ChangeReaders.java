@@ -9,6 +9,7 @@ import dev.trickle.config.TrickleConfig;
 import dev.trickle.source.IcebergTables;
 import dev.trickle.source.JdbcSource;
 import dev.trickle.source.Sources;
+import dev.trickle.source.WatermarkWindow;
 import dev.trickle.state.SourceFilesLedger;
 import java.util.HashSet;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.trickle.config.TableConfig;
 import dev.trickle.source.ColumnMapping;
 import dev.trickle.source.JdbcSource;
 import dev.trickle.source.SourcePosition;
+import dev.trickle.source.WatermarkWindow;
 import dev.trickle.source.SourceSnapshot;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,6 +18,7 @@ import dev.trickle.recon.ReconSources;
 import dev.trickle.recon.ReconTables;
 import dev.trickle.recon.SparkSide;
 import dev.trickle.recon.TableReconciler;
+import dev.trickle.recon.pushdown.PostgresPushdown;
 import dev.trickle.recon.Side;
 import dev.trickle.recon.Verdict;
 import dev.trickle.source.ColumnMapping;
@@ -103,19 +104,21 @@ public final class ReconcileJob implements TableJob<ReconcileJob.Prepared> {
       AsOf asOf = SparkSteps.step(context.spark(), "trickle-reconcile-" + table.name() + "-as-of",
           "reconcile " + table.name() + ": find the last synced position",
           () -> AsOf.latest(context.spark(), context.config().stateDir(), table.name(), Optional.of(version)));
-      ReconSources.Resolved sides = ReconSources.resolve(context.spark(), context.config().sourceOf(table), table,
-          prepared.source(), prepared.mapping(), asOf, prepared.target().read(), prepared.plan(), prepared.rules());
-      asOfJson = sides.asOf();
-      ReconRequest request = new ReconRequest(table.name(), context.run().runId(), table.reconcile(), prepared.rules(),
-          prepared.plan(),
-          new SparkSide(prepared.source().describe(), sides.source(), Side.SOURCE, prepared.plan(), prepared.rules()),
-          new SparkSide(prepared.target().describe(), sides.target(), Side.TARGET, prepared.plan(), prepared.rules()),
-          buckets(context, table, prepared.target()), sides.asOf(), sides.skippedRows());
-      ReconReport report = reconciler.run(request);
-      long written = SparkSteps.step(context.spark(), "trickle-reconcile-" + table.name() + "-write",
-          "reconcile " + table.name() + ": write the recon tables",
-          () -> tables.write(report, table.reconcile().maxDiffs(), checks(table)));
-      return result(report, written, examples(report));
+      try (ReconSources.Resolved sides = ReconSources.resolve(context.spark(), context.config().sourceOf(table), table,
+          prepared.source(), prepared.mapping(), asOf, prepared.target().read(), prepared.plan(), prepared.rules())) {
+        asOfJson = sides.asOf();
+        PostgresPushdown.Choice source = PostgresPushdown.choose(context.spark(), context.config().sourceOf(table), table,
+            prepared.source(), prepared.mapping(), sides, prepared.plan(), prepared.rules());
+        ReconRequest request = new ReconRequest(table.name(), context.run().runId(), table.reconcile(), source.rules(),
+            prepared.plan(), source.source(),
+            new SparkSide(prepared.target().describe(), sides.target(), Side.TARGET, prepared.plan(), source.rules()),
+            buckets(context, table, prepared.target()), sides.asOf(), sides.skippedRows());
+        ReconReport report = reconciler.run(request);
+        long written = SparkSteps.step(context.spark(), "trickle-reconcile-" + table.name() + "-write",
+            "reconcile " + table.name() + ": write the recon tables",
+            () -> tables.write(report, table.reconcile().maxDiffs(), checks(table)));
+        return result(report, written, examples(report));
+      }
     } catch (TrickleException e) {
       if (e.exitCode() == ExitCode.BAD_INPUT) {
         throw e;

@@ -1,4 +1,4 @@
-package dev.trickle.sync;
+package dev.trickle.source;
 
 import dev.trickle.TrickleException;
 import dev.trickle.plan.SqlDialect;
@@ -54,6 +54,14 @@ public final class WatermarkWindow {
    */
   public static String predicate(SqlDialect dialect, String column, Kind kind, String mark, Duration lookback) {
     return column + " >= " + literal(dialect, kind, lowerBound(kind, mark, lookback));
+  }
+
+  /**
+   * The predicate (source SQL) of rows past {@code mark}: those that changed after a position
+   * whose watermark was {@code mark}. A NULL watermark is not past it.
+   */
+  public static String after(SqlDialect dialect, String column, Kind kind, String mark) {
+    return column + " > " + literal(dialect, kind, lowerBound(kind, mark, Duration.ZERO));
   }
 
   /** {@code mark - lookback} in the mark's own rendering (a number is left as it is). */
