@@ -19,13 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * reconcile of a PostgreSQL source through the CLI: the source's aggregates are computed in
  * PostgreSQL by default (reconcile.pushdown), and name exactly the differences the Spark path
- * names; rows changed at the source after the synced watermark are left out either way.
+ * names; rows changed at the source after the synced watermark (a renamed column here) are left
+ * out either way.
  */
 @ExtendWith({SharedSpark.class, SharedPostgres.class})
 class ReconcilePostgresTest {
   private static final String TABLE = """
-      orders { source { ref = pg, table = public.orders }, keys = [id],
-        sync { mode = watermark, watermark-column = updated_at } }""";
+      orders { source { ref = pg, table = public.orders }, keys = [id], columns.rename { updated_at = changed_at },
+        sync { mode = watermark, watermark-column = changed_at } }""";
 
   private static PgFixture loaded(LocalPostgres pg, Path dir) {
     PgFixture f = PgFixture.create(pg, dir);
@@ -75,7 +76,7 @@ class ReconcilePostgresTest {
     spark.sql("UPDATE delta.`" + target + "` SET note = 'tampered' WHERE id = 5");
     spark.sql("UPDATE delta.`" + target + "` SET amount = 0.01 WHERE id = 14");
     spark.sql("DELETE FROM delta.`" + target + "` WHERE id = 6");
-    spark.sql("INSERT INTO delta.`" + target + "` SELECT 1000, amount, note, updated_at FROM delta.`" + target + "` WHERE id = 8");
+    spark.sql("INSERT INTO delta.`" + target + "` SELECT 1000, amount, note, changed_at FROM delta.`" + target + "` WHERE id = 8");
 
     CliRun pushed = reconcile(f);
     assertEquals(1, pushed.exitCode(), pushed.toString());
