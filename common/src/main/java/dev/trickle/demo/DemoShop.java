@@ -15,6 +15,9 @@ import org.apache.spark.sql.SparkSession;
  * a Hive-partitioned Parquet folder of events and an Iceberg table of stock levels.
  */
 public final class DemoShop {
+  /** The file beside demo.conf that holds the demo's own mask salt. */
+  public static final String SECRETS = "demo-secrets.conf";
+
   public static final String DATABASE = "shop";
 
   private DemoShop() {}
@@ -113,9 +116,18 @@ public final class DemoShop {
   }
 
   /** The pipeline the demo runs, over its sources under {@code workdir}. */
-  public static String config(Path workdir, String jdbcUrl) {
+  /**
+   * The demo's pipeline. With {@code secretsFile}, it includes {@value #SECRETS} beside it, which
+   * holds the salt the demo made up for its sha256 masks (TRICKLE_MASK_SALT still wins).
+   */
+  public static String config(Path workdir, String jdbcUrl, boolean secretsFile) {
     String root = workdir.toAbsolutePath().toString().replace("\\", "/");
-    return """
+    String include = secretsFile ? """
+        # The salt of the sha256 masks, made up by the demo for this folder, so that commands run on
+        # this file later mask as the demo's load did. An exported TRICKLE_MASK_SALT overrides it.
+        include "%s"
+        """.formatted(SECRETS) : "";
+    return include + """
         # Written by `scripts/trickle demo`. The jdbc source is the demo's embedded PostgreSQL, which
         # runs only while the demo does: use `scripts/trickle demo --keep-running` to run commands on it.
         # The Delta tables, ledgers and sources under this folder stay, so `sql` works at any time.

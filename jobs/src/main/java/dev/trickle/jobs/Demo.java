@@ -16,9 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Demo {
   /** Subfolders of the work dir the demo owns (and wipes when it starts again). */
-  private static final List<String> OWNED = List.of("postgres", "sources", "lake");
+  private static final List<String> OWNED = List.of("postgres", "sources", "lake", DemoShop.SECRETS);
 
   /** One step: a name for the progress line and what it does. */
   public record Step(String name, StepBody body) {}
@@ -62,7 +62,7 @@ public final class Demo {
   public Demo(Path workdir, int rows, Map<String, String> env, Console console) {
     this.workdir = workdir.toAbsolutePath().normalize();
     this.rows = rows;
-    this.env = withMaskSalt(env);
+    this.env = env;
     this.console = console;
   }
 
@@ -154,8 +154,7 @@ public final class Demo {
   }
 
   private void writeConfig() throws IOException {
-    configFile = workdir.resolve("demo.conf");
-    Files.writeString(configFile, DemoShop.config(workdir, postgres.jdbcUrl(DemoShop.DATABASE)), StandardCharsets.UTF_8);
+    configFile = writeConfigFiles(workdir, postgres.jdbcUrl(DemoShop.DATABASE), env);
     config = ConfigLoader.load(configFile, Map.of(), env);
     spark = SparkSessions.getOrCreate(config);
   }
@@ -273,11 +272,33 @@ public final class Demo {
     return path.startsWith(here) ? here.relativize(path).toString() : path.toString();
   }
 
-  /** Masks need a salt; the demo makes one up for this run unless TRICKLE_MASK_SALT is set. */
-  private static Map<String, String> withMaskSalt(Map<String, String> env) {
-    Map<String, String> out = new HashMap<>(env);
-    out.putIfAbsent("TRICKLE_MASK_SALT", UUID.randomUUID().toString());
-    return out;
+  private static final String MASK_SALT = "TRICKLE_MASK_SALT";
+
+  /**
+   * Writes demo.conf and, unless TRICKLE_MASK_SALT is set, the salt the demo makes up for its
+   * sha256 masks into a file demo.conf includes: commands run on demo.conf after the demo then
+   * mask as its load did, with nothing to export.
+   */
+  static Path writeConfigFiles(Path workdir, String jdbcUrl, Map<String, String> env) throws IOException {
+    boolean madeUpSalt = !env.containsKey(MASK_SALT);
+    if (madeUpSalt) {
+      writeSecret(workdir.resolve(DemoShop.SECRETS), "trickle.mask-salt = \"" + UUID.randomUUID() + "\"\n");
+    }
+    return Files.writeString(workdir.resolve("demo.conf"), DemoShop.config(workdir, jdbcUrl, madeUpSalt), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A file only its owner may read, where the file system knows owners: the salt is made up for
+   * the demo, but a salt is a secret all the same.
+   */
+  private static void writeSecret(Path file, String text) throws IOException {
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 
   private static void deleteTree(Path root) throws IOException {
