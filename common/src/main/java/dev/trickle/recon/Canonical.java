@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -44,6 +45,10 @@ final class Canonical {
 
   /** {@code c} of type {@code from} as a value of the canonical type {@code to}. */
   static Column value(Column c, DataType from, DataType to, CompareRules rules) {
+    if (from instanceof NullType) {
+      // A column of NULLs only (Spark's void type): NULLs of the canonical type, whatever it is.
+      return lit(null).cast(ComparisonPlan.storageType(to));
+    }
     if (to instanceof StringType) {
       Column s = c.cast(DataTypes.StringType);
       s = rules.trimStrings() ? trim(s) : s;

@@ -142,6 +142,19 @@ class CanonicalisationTest {
   }
 
   @Test
+  void aColumnOfNullsOnlyComparesAsNullsOfTheOtherSidesType(SparkSession spark) {
+    DataType longs = DataTypes.createArrayType(LONG);
+    DataType struct = new StructType().add("x", LONG);
+    new Cases()
+        .equal("void NULL = NULL array", DataTypes.NullType, null, longs, null)
+        .differ("void NULL != [1]", DataTypes.NullType, null, longs, List.of(1L))
+        .equal("void NULL = NULL struct", DataTypes.NullType, null, struct, null)
+        .differ("void NULL != {x: 1}", DataTypes.NullType, null, struct, row(1L))
+        .equal("void NULL = void NULL", DataTypes.NullType, null, DataTypes.NullType, null)
+        .check(spark, EXACT);
+  }
+
+  @Test
   void integersAndStringsOfAnyWidthCompareByValue(SparkSession spark) {
     new Cases()
         .equal("int = bigint", DataTypes.IntegerType, 42, LONG, 42L)
