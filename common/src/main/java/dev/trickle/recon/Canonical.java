@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -43,6 +45,10 @@ final class Canonical {
 
   /** {@code c} of type {@code from} as a value of the canonical type {@code to}. */
   static Column value(Column c, DataType from, DataType to, CompareRules rules) {
+    if (from instanceof NullType) {
+      // A column of NULLs only (Spark's void type): NULLs of the canonical type, whatever it is.
+      return lit(null).cast(ComparisonPlan.storageType(to));
+    }
     if (to instanceof StringType) {
       Column s = c.cast(DataTypes.StringType);
       s = rules.trimStrings() ? trim(s) : s;
@@ -80,11 +86,14 @@ final class Canonical {
   /**
    * What Spark's xxhash64 is given for a canonical value. xxhash64 skips NULLs, so nested values
    * carry their own null flags: [1, NULL] and [NULL, 1] must not hash alike. Top-level NULLs are
-   * flagged by {@link RowHashes}' null mask.
+   * flagged by {@link RowHashes}' null mask. xxhash64 feeds an array's elements into the running
+   * hash one after another without its length, so arrays carry their length too: a = [1, 2],
+   * b = [] and a = [1], b = [2] must not hash alike.
    */
   static Column hashInput(Column v, DataType storage) {
     if (storage instanceof ArrayType a) {
-      return transform(v, x -> struct(x.isNull().as("n"), hashInput(x, a.elementType()).as("v")));
+      return struct(size(v).as("len"),
+          transform(v, x -> struct(x.isNull().as("n"), hashInput(x, a.elementType()).as("v"))).as("elements"));
     }
     if (storage instanceof StructType st) {
       List<Column> fields = new ArrayList<>();

@@ -54,6 +54,9 @@ final class CanonicalTypes {
 
   /** The common canonical type, or empty when the two types are not comparable by value. */
   static Optional<DataType> common(DataType a, DataType b) {
+    if (a instanceof NullType && b instanceof NullType) {
+      return Optional.of(DataTypes.StringType);
+    }
     if (a instanceof NullType) {
       return Optional.of(canonical(b));
     }

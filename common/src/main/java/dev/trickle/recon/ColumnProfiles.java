@@ -106,6 +106,10 @@ public final class ColumnProfiles {
     if (Double.compare(x, y) == 0 || x == y) {
       return true;
     }
+    if (!Double.isFinite(x) || !Double.isFinite(y)) {
+      // An infinity makes any relative bound infinite: only an equal figure agrees with it.
+      return false;
+    }
     return switch (metric) {
       case MIN, MAX -> within(x, y, rules.floatAbsolute(), rules.floatRelative());
       case SUM -> {

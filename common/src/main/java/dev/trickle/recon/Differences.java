@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
@@ -252,10 +253,18 @@ public final class Differences {
       if (!column.floating() || !rules.floatTolerance()) {
         return exact;
       }
+      // Only finite numbers are within a tolerance: Spark orders NaN above every number (so
+      // NaN <= NaN), and infinities make the difference and the relative bound infinite (or NaN),
+      // either of which would pass NaN or an infinity as "within" of any number.
+      Column finite = finite(s).and(finite(t));
       Column delta = abs(s.minus(t));
       Column within = delta.leq(lit(rules.floatAbsolute()))
           .or(delta.leq(greatest(abs(s), abs(t)).multiply(lit(rules.floatRelative()))));
-      return exact.or(coalesce(within, lit(false)));
+      return exact.or(coalesce(finite.and(within), lit(false)));
+    }
+
+    private static Column finite(Column d) {
+      return isnan(d).unary_$bang().and(abs(d).lt(lit(Double.POSITIVE_INFINITY)));
     }
   }
 }

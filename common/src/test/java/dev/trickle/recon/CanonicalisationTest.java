@@ -86,6 +86,21 @@ class CanonicalisationTest {
   }
 
   @Test
+  void nanAndInfinitiesAreNeverWithinAToleranceOfAnotherNumber(SparkSession spark) {
+    for (CompareRules rules : List.of(EXACT.withFloats(1e-6, 0), EXACT.withFloats(0, 1e-6))) {
+      new Cases()
+          .differ("NaN != 1.0", DOUBLE, Double.NaN, DOUBLE, 1.0)
+          .differ("1.0 != NaN", DOUBLE, 1.0, DOUBLE, Double.NaN)
+          .differ("Infinity != 1.0", DOUBLE, Double.POSITIVE_INFINITY, DOUBLE, 1.0)
+          .differ("-Infinity != Infinity", DOUBLE, Double.NEGATIVE_INFINITY, DOUBLE, Double.POSITIVE_INFINITY)
+          .differ("NaN != Infinity", DOUBLE, Double.NaN, DOUBLE, Double.POSITIVE_INFINITY)
+          .equal("NaN = NaN", DOUBLE, Double.NaN, DOUBLE, Double.NaN)
+          .equal("Infinity = Infinity", DOUBLE, Double.POSITIVE_INFINITY, DOUBLE, Double.POSITIVE_INFINITY)
+          .check(spark, rules);
+    }
+  }
+
+  @Test
   void floatsCompareWithinARelativeTolerance(SparkSession spark) {
     new Cases()
         .equal("1e6 and 1e6 + 0.9 within 1e-6 relative", DOUBLE, 1e6, DOUBLE, 1e6 + 0.9)
@@ -127,6 +142,19 @@ class CanonicalisationTest {
   }
 
   @Test
+  void aColumnOfNullsOnlyComparesAsNullsOfTheOtherSidesType(SparkSession spark) {
+    DataType longs = DataTypes.createArrayType(LONG);
+    DataType struct = new StructType().add("x", LONG);
+    new Cases()
+        .equal("void NULL = NULL array", DataTypes.NullType, null, longs, null)
+        .differ("void NULL != [1]", DataTypes.NullType, null, longs, List.of(1L))
+        .equal("void NULL = NULL struct", DataTypes.NullType, null, struct, null)
+        .differ("void NULL != {x: 1}", DataTypes.NullType, null, struct, row(1L))
+        .equal("void NULL = void NULL", DataTypes.NullType, null, DataTypes.NullType, null)
+        .check(spark, EXACT);
+  }
+
+  @Test
   void integersAndStringsOfAnyWidthCompareByValue(SparkSession spark) {
     new Cases()
         .equal("int = bigint", DataTypes.IntegerType, 42, LONG, 42L)
@@ -151,6 +179,14 @@ class CanonicalisationTest {
         .equal("maps in any entry order", map, scala(Map.of("a", 1, "b", 2)), map, scala(Map.of("b", 2, "a", 1)))
         .differ("a map value differs", map, scala(Map.of("a", 1, "b", 2)), map, scala(Map.of("a", 1, "b", 3)))
         .check(spark, EXACT);
+    // An element moved from the end of one array to the start of the next is a change of both,
+    // at the top level and inside a struct (element sequences alone would hash alike).
+    StructType two = new StructType().add("id", LONG).add("a", longs).add("b", longs);
+    Compare.of(spark, two, rows(row(1L, List.of(1L, 2L), List.of())), two, rows(row(1L, List.of(1L), List.of(2L))), EXACT)
+        .assertOnlyChanged("{\"id\":1}", "a", "b");
+    StructType nested = new StructType().add("id", LONG).add("s", new StructType().add("a", longs).add("b", longs));
+    Compare.of(spark, nested, rows(row(1L, row(List.of(1L, 2L), List.of()))), nested,
+        rows(row(1L, row(List.of(1L), List.of(2L)))), EXACT).assertOnlyChanged("{\"id\":1}", "s");
   }
 
   @Test

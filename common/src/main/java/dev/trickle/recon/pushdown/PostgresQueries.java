@@ -41,6 +41,11 @@ final class PostgresQueries {
     return PostgresText.canonical(c, columns.get(c.name()), rules, qualifier);
   }
 
+  /** The canonical value row hashes and buckets are made of ({@link PostgresText#hashed}). */
+  private String hashed(PlannedColumn c, String qualifier) {
+    return PostgresText.hashed(c, columns.get(c.name()), rules, qualifier);
+  }
+
   private String from() {
     return " FROM (SELECT * FROM " + relation + ") r" + (exclusion == null ? "" : " WHERE " + exclusion);
   }
@@ -59,12 +64,12 @@ final class PostgresQueries {
   }
 
   private String bucket(int buckets, String qualifier) {
-    List<String> keys = plan.keys().stream().map(k -> canonical(k, qualifier)).toList();
+    List<String> keys = plan.keys().stream().map(k -> hashed(k, qualifier)).toList();
     return PostgresText.bucket(PostgresText.hash64(PostgresText.row(keys, plan.keys())), buckets);
   }
 
   String rowHash() {
-    List<String> values = plan.compared().stream().map(this::canonical).toList();
+    List<String> values = plan.compared().stream().map(c -> hashed(c, "r.")).toList();
     return PostgresText.hash64(PostgresText.row(values, plan.compared()));
   }
 

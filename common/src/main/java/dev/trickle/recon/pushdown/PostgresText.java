@@ -71,8 +71,24 @@ final class PostgresText {
         + t.simpleString() + ") has no text PostgreSQL and Spark render alike");
   }
 
-  /** The canonical value of a source column, typed, NULL where the value is NULL. */
+  /** The canonical value of a source column, typed, NULL where the value is NULL (for figures). */
   static String canonical(PlannedColumn c, PgColumn s, CompareRules rules, String qualifier) {
+    return canonical(c, s, rules, qualifier, false);
+  }
+
+  /**
+   * The canonical value a row hash or bucket is made of. PostgreSQL's lower()
+   * follows the database's locale and maps some letters unlike Spark (Java): 'İ' becomes 'i' (Spark:
+   * 'i' and a combining dot), a final 'Σ' becomes 'σ' (Spark: 'ς'), a Turkish locale lowers 'I'
+   * to 'ı'. Text that PostgreSQL makes equal where Spark does not would hide a changed row, so
+   * here only ASCII letters are lowered (as Spark does): a string with other upper-case letters
+   * then hashes apart from Spark's and its bucket is drilled into, where Spark compares it.
+   */
+  static String hashed(PlannedColumn c, PgColumn s, CompareRules rules, String qualifier) {
+    return canonical(c, s, rules, qualifier, true);
+  }
+
+  private static String canonical(PlannedColumn c, PgColumn s, CompareRules rules, String qualifier, boolean hashed) {
     String v = s.quoted(qualifier);
     String pg = s.pgType().toLowerCase(Locale.ROOT);
     if (s.mask().isPresent()) {
@@ -104,7 +120,7 @@ final class PostgresText {
       // char(n) keeps its padding in its text output (what Spark reads), which ::text would drop.
       String text = pg.equals("bpchar") ? "(CASE WHEN " + v + " IS NULL THEN NULL ELSE concat(" + v + ") END)" : "(" + v + ")::text";
       text = rules.trimStrings() ? "btrim(" + text + ", ' ')" : text;
-      return rules.ignoreCase() ? "lower(" + text + ")" : text;
+      return !rules.ignoreCase() ? text : hashed ? "lower(" + text + " COLLATE \"C\")" : "lower(" + text + ")";
     }
     if (t instanceof DateType) {
       return "(" + v + ")::date";

@@ -29,6 +29,7 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -94,12 +95,43 @@ class PushdownEquivalenceTest {
     assertTrue(withPushdown.source().contains("PostgreSQL"));
   }
 
+  @Test
+  void ignoreCaseNeverMakesEqualInPostgresWhatSparkFindsDifferent(SparkSession spark, LocalPostgres pg) throws Exception {
+    String db = SharedPostgres.freshDatabase("ignorecase");
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE cities (id int4 PRIMARY KEY, name text)");
+      // PostgreSQL lowers 'İ' to 'i' and a final 'Σ' to 'σ'; Spark (Java) to 'i' + U+0307 and 'ς'.
+      s.execute("INSERT INTO cities VALUES (1, 'İSTANBUL'), (2, 'ΟΔΟΣ'), (3, 'ABC'), (4, 'GRÜSSE'), (5, 'Ünye')");
+    }
+    Dataset<Row> sourceRows = PostgresTextTest.sparkRead(spark, pg, db, "cities", "TRUE").drop("nu");
+    Dataset<Row> targetRows = spark.createDataFrame(List.of(RowFactory.create(1, "istanbul"), RowFactory.create(2, "οδοσ"),
+        RowFactory.create(3, "abc"), RowFactory.create(4, "grüsse"), RowFactory.create(5, "ünye")), sourceRows.schema());
+    CompareRules sparkRules = new CompareRules(List.of("id"), List.of(), List.of(), 0, 0, false, true, HashScheme.XXHASH64);
+    ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), sparkRules);
+    ReconReport withSpark = run(spark, sparkRules, plan, new SparkSide("cities", sourceRows, Side.SOURCE, plan, sparkRules),
+        targetRows);
+    CompareRules pushRules = sparkRules.withScheme(HashScheme.MD5_TEXT);
+    Map<String, PgColumn> columns;
+    try (Connection c = pg.connect(db)) {
+      columns = PostgresTextTest.describe(c, "cities", Map.of());
+    }
+    PostgresSide pushed = new PostgresSide(spark, "cities", "\"cities\"", columns, null, () -> connect(pg, db),
+        where -> PostgresTextTest.sparkRead(spark, pg, db, "cities", where).drop("nu"), rows -> rows,
+        new ColumnMapping(dev.trickle.config.ColumnsConfig.none(), Optional.empty()), plan, pushRules);
+    ReconReport withPushdown = run(spark, pushRules, plan, pushed, targetRows);
+
+    assertEquals(List.of(Verdict.MISMATCH, 2L), List.of(withSpark.verdict(), withSpark.changedRows()), diffs(withSpark));
+    assertEquals(List.of(withSpark.verdict(), withSpark.changedRows()), List.of(withPushdown.verdict(), withPushdown.changedRows()));
+    assertEquals(diffs(withSpark), diffs(withPushdown));
+  }
+
   private static ReconReport run(SparkSession spark, CompareRules rules, ComparisonPlan plan, SideStatistics source,
       Dataset<Row> target) {
     try (TableReconciler reconciler = new TableReconciler(spark)) {
       ReconReport report = reconciler.run(new ReconRequest("orders", "run", CONFIG, rules, plan, source,
           new SparkSide("target", target, Side.TARGET, plan, rules), 64, "{}", 0));
-      diffsCache.put(report, report.differences().orderBy("key", "diff_type")
+      // No mismatched bucket, no drill-down: no differences at all.
+      diffsCache.put(report, report.differences() == null ? "[]" : report.differences().orderBy("key", "diff_type")
           .select("key", "diff_type", "changed_columns", "source_row", "target_row", "partition").collectAsList().toString());
       return report;
     }
