@@ -28,8 +28,11 @@ public record ParquetListing(List<File> files) {
 
   public static ParquetListing of(SparkSession spark, String folder) {
     try {
-      Path root = new Path(folder);
-      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = new Path(folder).getFileSystem(spark.sessionState().newHadoopConf());
+      // Qualified as the listed paths are (file:/..., hdfs://host/...), so visible() stops at the
+      // folder itself: a bare path never equals a listed parent, and a folder above it named
+      // _x or .x would hide every file.
+      Path root = fs.makeQualified(new Path(folder));
       if (!fs.exists(root)) {
         throw new java.io.FileNotFoundException("no such folder " + folder);
       }

@@ -136,16 +136,25 @@ final class WatermarkChanges implements ChangeReader {
     for (int i = 0; i < keys.size(); i++) {
       raw.add(col(RAW + i).as(sourceKeys.get(i)));
     }
+    // Null-safe, as the key scan itself: a key with a NULL part is a key like any other.
     Dataset<Row> missedKeys = held.keep(oneSided.where(col(KeyScan.ONLY).equalTo(KeyScan.SOURCE_ONLY)).select(raw.toArray(Column[]::new))
-        .join(window.select(Changes.columns(sourceKeys)), scala.jdk.javaapi.CollectionConverters.asScala(sourceKeys).toSeq(),
-            "left_anti"));
+        .as("m").join(window.select(Changes.columns(sourceKeys)).as("w"), sameKeys("m", "w", sourceKeys), "left_anti"));
     long missed = missedKeys.count();
     if (missed == 0) {
       return new KeyScanFound(deletes, deleted, 0, Optional.empty());
     }
-    Dataset<Row> rows = held.snapshot().read().join(broadcast(missedKeys), scala.jdk.javaapi.CollectionConverters.asScala(sourceKeys).toSeq(),
+    Dataset<Row> rows = held.snapshot().read().as("r").join(broadcast(missedKeys).as("m"), sameKeys("r", "m", sourceKeys),
         "left_semi");
     return new KeyScanFound(deletes, deleted, missed, Optional.of(rows));
+  }
+
+  /** Every key column of alias {@code a} null-safely equal to {@code b}'s. */
+  private static Column sameKeys(String a, String b, List<String> keys) {
+    Column out = lit(true);
+    for (String k : keys) {
+      out = out.and(col(a + "." + Changes.quote(k)).eqNullSafe(col(b + "." + Changes.quote(k))));
+    }
+    return out;
   }
 
   /** Ends the snapshot's transaction and drops what the key scan kept. */

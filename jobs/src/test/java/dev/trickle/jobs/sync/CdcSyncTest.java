@@ -195,4 +195,21 @@ class CdcSyncTest {
         && failed.get("error").asText().contains("broken.json"), failed.toString());
     assertEquals(1, f.targetRows("customers").count(), "nothing applied");
   }
+
+  @Test
+  void eventsInAFolderBelowAnUnderscoreFolderAreRead(SparkSession spark, @TempDir Path dir) throws IOException {
+    SyncFixture f = new SyncFixture(spark, dir, PIPELINE.replace("$DIR/cdc", "$DIR/_landing/cdc"));
+    spark.createDataFrame(List.of(expected(1, "one", T0, D0)), SCHEMA).write().parquet(dir.resolve("src/customers").toString());
+    Path cdc = Files.createDirectories(dir.resolve("_landing/cdc"));
+    f.load("customers");
+    Files.write(cdc.resolve("events-001.json"), List.of(
+        event("c", "null", row(2, "two", "\"2024-01-01T00:00:00Z\"", "\"2000-02-29\""), 10),
+        event("d", row(1, "one", "null", "null"), "null", 11)));
+
+    JsonNode batch = f.sync("customers", 0);
+
+    assertEquals("DONE", batch.get("status").asText(), "the folder's files are seen, not hidden by _landing: " + batch);
+    assertSameRows(spark.createDataFrame(List.of(expected(2, "two", Timestamp.from(Instant.parse("2024-01-01T00:00:00Z")),
+        Date.valueOf("2000-02-29"))), SCHEMA), f.targetRows("customers"), "id", "name", "updated_at", "birthday");
+  }
 }

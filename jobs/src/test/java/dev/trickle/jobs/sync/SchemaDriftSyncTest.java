@@ -77,4 +77,29 @@ class SchemaDriftSyncTest {
         && error.contains("columns.cast"), error);
     assertEquals(before, f.targetVersion("orders"));
   }
+
+  /** Writes {@code query}'s rows as exactly one Parquet file named {@code name} in the source folder. */
+  private static void writeFile(SparkSession spark, Path dir, String name, String query) throws java.io.IOException {
+    Path tmp = dir.resolve("tmp-" + name);
+    spark.sql(query).coalesce(1).write().parquet(tmp.toString());
+    try (java.util.stream.Stream<Path> out = java.nio.file.Files.list(tmp)) {
+      Path part = out.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      java.nio.file.Files.move(part, dir.resolve("src/orders").resolve(name));
+    }
+  }
+
+  @Test
+  void evolveAddsAColumnOnlySomeOfTheBatchsNewFilesCarry(SparkSession spark, @TempDir Path dir) throws java.io.IOException {
+    SyncFixture f = loaded(spark, dir, "evolve");
+    // Two files in one batch, the one written before the column appeared first by name.
+    writeFile(spark, dir, "a-old.parquet", "SELECT id, CAST(id AS DOUBLE) AS amount FROM range(5, 7)");
+    writeFile(spark, dir, "b-new.parquet", "SELECT id, CAST(id AS DOUBLE) AS amount, 'web' AS channel FROM range(7, 9)");
+
+    JsonNode batch = f.sync("orders", 0);
+
+    assertEquals(4, batch.get("rows_inserted").asLong(), batch.toString());
+    assertEquals(List.of("id", "amount", "channel"), List.of(f.targetRows("orders").columns()), batch.toString());
+    assertSameRows(spark.read().option("mergeSchema", "true").parquet(dir.resolve("src/orders").toString()),
+        f.targetRows("orders"), "id", "amount", "channel");
+  }
 }
