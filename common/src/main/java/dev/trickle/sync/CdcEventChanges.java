@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import dev.trickle.TrickleException;
@@ -37,9 +36,13 @@ import org.apache.spark.sql.types.StructType;
  * {@code cdc}: Debezium JSON change events from files in {@code sync.cdc-path}. Each batch reads
  * the files no earlier batch processed (path, size and modification time, kept in
  * {@code source_files}); within the batch the events are ordered by source position, so duplicate
- * and out-of-order events are harmless and each key's newest event wins. Across batches, events
- * older than the newest position already applied are skipped as re-deliveries (counted in the
- * batch's note): files are expected to arrive roughly in position order.
+ * and out-of-order events are harmless and each key's newest event wins. Across batches nothing is
+ * skipped by position: a position is where a change sits in the source's log, not when its
+ * transaction committed (Debezium streams PostgreSQL transactions in commit order, so a long
+ * transaction's early changes arrive after a later-starting one's), and a topic of several
+ * partitions delivers files of different keys in no common order. A change in a later file is
+ * applied even when an earlier batch applied higher positions of other keys; one key's changes
+ * must arrive in order across files, as Debezium (one key, one partition) delivers them.
  */
 final class CdcEventChanges implements ChangeReader {
   /** The newest source position (lsn or ts_ms) a batch applied. */
@@ -104,36 +107,32 @@ final class CdcEventChanges implements ChangeReader {
     Dataset<Row> events = DebeziumEvents.parse(spark.read().text(fresh.stream().map(ParquetListing.File::path).toArray(String[]::new))
         .select(col(DebeziumEvents.TEXT), col("_metadata.file_path").as(DebeziumEvents.FILE),
             monotonically_increasing_id().as(DebeziumEvents.LINE)));
-    Column stale = applied.isPresent() ? col(DebeziumEvents.POSITION).lt(applied.getAsLong()) : lit(false);
-    Row stats = summarize(events, stale);
-    Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull().and(not(stale)));
-    StructType schema = withNewColumns(current, stats.getList(5));
-    EventEncoding encoding = encodingOf(stats.getList(7), schema);
+    Row stats = summarize(events);
+    Dataset<Row> current = events.where(col(DebeziumEvents.OP).isNotNull());
+    StructType schema = withNewColumns(current, stats.getList(4));
+    EventEncoding encoding = encodingOf(stats.getList(6), schema);
     requireDecodable(current, schema, encoding);
-    long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(4) ? Long.MIN_VALUE : stats.getLong(4));
+    long newest = Math.max(applied.orElse(Long.MIN_VALUE), stats.isNullAt(3) ? Long.MIN_VALUE : stats.getLong(3));
     SourcePosition to = SourcePosition.of("cdc")
         .with(CDC_POSITION, newest == Long.MIN_VALUE ? null : newest)
         .with(SourcePosition.FILES, processed.size() + fresh.size())
         .with(SourcePosition.TAKEN_AT, Instant.now());
-    ChangeSet out = ChangeSet.of(DebeziumEvents.images(current, schema, keys, encoding), to)
+    return ChangeSet.of(DebeziumEvents.images(current, schema, keys, encoding), to)
         .withFiles(new ParquetListing(fresh))
         .withNote(fresh.size() + " new event file(s), " + stats.getLong(0) + " event(s)");
-    return stats.getLong(2) == 0 ? out
-        : out.withNote(stats.getLong(2) + " event(s) older than the applied position " + applied.getAsLong() + " skipped");
   }
 
   /**
-   * events, damaged lines, stale events, truncates, newest position, keys seen in after images, a
-   * file with a damaged line, the distinct image schemas ({@link ConnectSchema}); fails on damaged
-   * lines and truncates.
+   * events, damaged lines, truncates, newest position, keys seen in after images, a file with a
+   * damaged line, the distinct image schemas ({@link ConnectSchema}); fails on damaged lines and
+   * truncates.
    */
-  private Row summarize(Dataset<Row> events, Column stale) {
+  private Row summarize(Dataset<Row> events) {
     Column isEvent = col(DebeziumEvents.OP).isNotNull();
     Column junk = col(DebeziumEvents.JUNK);
     Row stats = events.agg(
         count(when(isEvent, lit(1))),
         count(when(junk, lit(1))),
-        count(when(isEvent.and(stale), lit(1))),
         count(when(col(DebeziumEvents.OP).equalTo("t"), lit(1))),
         max(when(isEvent, col(DebeziumEvents.POSITION))),
         array_distinct(flatten(collect_set(json_object_keys(col(DebeziumEvents.AFTER))))),
@@ -141,11 +140,11 @@ final class CdcEventChanges implements ChangeReader {
         ConnectSchema.distinctImages()).head();
     if (stats.getLong(1) > 0) {
       throw TrickleException.badInput("Cannot read the change events of table " + table + ": " + stats.getLong(1)
-          + " line(s) are not JSON objects, e.g. in " + stats.getString(6) + ". Fix or move the damaged file(s); "
+          + " line(s) are not JSON objects, e.g. in " + stats.getString(5) + ". Fix or move the damaged file(s); "
           + "nothing was applied.");
     }
-    if (stats.getLong(3) > 0) {
-      throw TrickleException.badInput("Cannot apply the change events of table " + table + ": " + stats.getLong(3)
+    if (stats.getLong(2) > 0) {
+      throw TrickleException.badInput("Cannot apply the change events of table " + table + ": " + stats.getLong(2)
           + " truncate event(s) (op t) in " + folder + ". A truncate removes every row; reload the table with trickle load.");
     }
     return stats;
