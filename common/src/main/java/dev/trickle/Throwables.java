@@ -13,4 +13,14 @@ public final class Throwables {
     String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return text.lines().findFirst().orElse(text).strip();
   }
+
+  /** Whether the message of {@code e} or of one of its causes contains {@code text}. */
+  public static boolean chainContains(Throwable e, String text) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -49,7 +49,7 @@ final class FileTableSource implements Source {
   @Override
   public Dataset<Row> read() {
     return guarded(() -> switch (source.kind()) {
-      case PARQUET -> spark.read().option("basePath", path()).parquet(path());
+      case PARQUET -> ParquetListing.read(spark, path());
       case DELTA -> spark.read().format("delta").load(path());
       case ICEBERG -> spark.read().format("iceberg").load(icebergName());
       case JDBC -> throw new IllegalStateException("jdbc sources are read by JdbcSource");
@@ -73,8 +73,8 @@ final class FileTableSource implements Source {
         ParquetListing listing = guarded(() -> ParquetListing.of(spark, path()));
         SourcePosition position = base.with(SourcePosition.FILES, listing.files().size())
             .with(SourcePosition.LISTING, listing.digest());
-        yield new Pinned(position, () -> listing.files().isEmpty() ? read() : spark.read().option("basePath", path())
-                .parquet(listing.files().stream().map(ParquetListing.File::path).toArray(String[]::new)),
+        yield new Pinned(position, () -> listing.files().isEmpty() ? read()
+                : ParquetListing.read(spark, path(), listing.files().stream().map(ParquetListing.File::path).toArray(String[]::new)),
             () -> new FileChunks.Layout(parquetPartitionColumns(listing), true, true, 0), Optional.of(listing));
       }
       case JDBC -> throw new IllegalStateException("jdbc sources are read by JdbcSource");

@@ -1,5 +1,7 @@
 package dev.trickle.source;
 
+import dev.trickle.Throwables;
+import dev.trickle.TrickleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -24,6 +28,28 @@ public record ParquetListing(List<File> files) {
 
   public ParquetListing {
     files = List.copyOf(files);
+  }
+
+  /**
+   * Rows of a Parquet folder (Hive-style partition folders understood): of {@code files}, or of
+   * every file when none are given, under the union of the files' schemas. Spark otherwise takes
+   * one file's schema, and a column only some files carry (added at the source later) would be
+   * left out unseen.
+   */
+  public static Dataset<Row> read(SparkSession spark, String folder, String... files) {
+    try {
+      return spark.read().option("basePath", folder).option("mergeSchema", "true")
+          .parquet(files.length == 0 ? new String[] {folder} : files);
+    } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
+      if (!Throwables.chainContains(e, "CANNOT_MERGE")) {
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+      }
+      List<String> paths = files.length > 0 ? List.of(files) : of(spark, folder).files().stream().map(File::path).toList();
+      throw TrickleException.badInput("Cannot read the Parquet files of " + folder + ": "
+          + ParquetTypes.conflict(spark.sessionState().newHadoopConf(), paths).orElse(Throwables.rootMessage(e))
+          + ", and a table column has one type. Rewrite the files of one type to the other (or move them out of the "
+          + "folder), then run again. Nothing was applied.");
+    }
   }
 
   public static ParquetListing of(SparkSession spark, String folder) {

@@ -89,12 +89,9 @@ final class ParquetFileChanges implements ChangeReader {
     return scope.map(s -> changes.withRecompute(s).withNote("recomputed " + s.describe())).orElse(changes);
   }
 
-  /**
-   * The files' rows under the union of their schemas: without mergeSchema Spark takes one file's
-   * schema, and a column only the other files carry (new at the source) would be dropped unseen.
-   */
+  /** The files' rows under the union of their schemas ({@link ParquetListing#read}). */
   private Dataset<Row> read(List<String> paths) {
-    return spark.read().option("basePath", folder).option("mergeSchema", "true").parquet(paths.toArray(String[]::new))
+    return ParquetListing.read(spark, folder, paths.toArray(String[]::new))
         .withColumn(FILE_TIME, col("_metadata.file_modification_time"))
         .withColumn(FILE_PATH, col("_metadata.file_path"));
   }
@@ -114,6 +111,6 @@ final class ParquetFileChanges implements ChangeReader {
   }
 
   private org.apache.spark.sql.types.StructType sourceSchema() {
-    return spark.read().option("basePath", folder).parquet(folder).schema();
+    return ParquetListing.read(spark, folder).schema();
   }
 }

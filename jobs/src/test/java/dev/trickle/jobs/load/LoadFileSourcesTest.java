@@ -80,6 +80,37 @@ class LoadFileSourcesTest {
   }
 
   @Test
+  void aColumnOnlySomeParquetFilesCarryIsLoadedWithItsValues(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path folder = dir.resolve("drops/events");
+    // Named so the file without the column sorts first: the one Spark takes the schema from
+    // unless told to merge them.
+    parquetFile(spark.range(1, 101).selectExpr("id", "id * 2 AS amount"), dir, folder.resolve("part=a/a-old.parquet"));
+    parquetFile(spark.range(1000, 1010).selectExpr("id", "id * 2 AS amount", "concat('web-', id) AS channel"), dir,
+        folder.resolve("part=a/z-new.parquet"));
+    parquetFile(spark.range(1100, 1110).selectExpr("id", "id * 2 AS amount", "concat('web-', id) AS channel"), dir,
+        folder.resolve("part=b/z-new.parquet"));
+    Path file = config(dir, "drops { type = parquet, path = \"" + dir.resolve("drops") + "\" }", "source { ref = drops, path = events }");
+    CliRun run = CliRun.of("load", "-c", file.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+
+    Dataset<Row> target = spark.read().format("delta").load(dir.resolve("lake/t").toString());
+    assertTrue(List.of(target.columns()).contains("channel"), List.of(target.columns()).toString());
+    assertEquals(20, target.where("channel LIKE 'web-%'").count(), "the newer files' values");
+    assertEquals(100, target.where("channel IS NULL").count(), "the older files' rows, without a value");
+  }
+
+  /** Writes {@code rows} as the one Parquet file {@code file}. */
+  private static void parquetFile(Dataset<Row> rows, Path dir, Path file) throws Exception {
+    Path scratch = dir.resolve("scratch-" + file.getFileName() + "-" + file.getParent().getFileName());
+    rows.coalesce(1).write().parquet(scratch.toString());
+    try (var files = Files.list(scratch)) {
+      Path written = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.createDirectories(file.getParent());
+      Files.move(written, file);
+    }
+  }
+
+  @Test
   void deltaTableChunksByPartitionAndKeyRanges(SparkSession spark, @TempDir Path dir) throws Exception {
     String path = dir.resolve("old/events").toString();
     sample(spark).write().format("delta").partitionBy("part").save(path);
