@@ -5,8 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
@@ -45,6 +48,12 @@ import org.apache.spark.sql.types.StructType;
  * must arrive in order across files, as Debezium (one key, one partition) delivers them.
  */
 final class CdcEventChanges implements ChangeReader {
+  /**
+   * Debezium's default {@code unavailable.value.placeholder}, as text and as the base64 of its
+   * bytes (binary columns): what it sends for a value it does not have.
+   */
+  static final List<String> UNAVAILABLE = List.of("__debezium_unavailable_value", "X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==");
+
   /** The newest source position (lsn or ts_ms) a batch applied. */
   static final String CDC_POSITION = "cdc_position";
 
@@ -124,11 +133,14 @@ final class CdcEventChanges implements ChangeReader {
 
   /**
    * events, damaged lines, truncates, newest position, keys seen in after images, a file with a
-   * damaged line, the distinct image schemas ({@link ConnectSchema}); fails on damaged lines and
-   * truncates.
+   * damaged line, the distinct image schemas ({@link ConnectSchema}), events with Debezium's
+   * unavailable-value placeholder, a file and the columns with one; fails on damaged lines,
+   * truncates and placeholders.
    */
   private Row summarize(Dataset<Row> events) {
     Column isEvent = col(DebeziumEvents.OP).isNotNull();
+    Column placeholder = col(DebeziumEvents.AFTER).contains(UNAVAILABLE.get(0))
+        .or(col(DebeziumEvents.AFTER).contains(UNAVAILABLE.get(1)));
     Column junk = col(DebeziumEvents.JUNK);
     Row stats = events.agg(
         count(when(isEvent, lit(1))),
@@ -137,7 +149,12 @@ final class CdcEventChanges implements ChangeReader {
         max(when(isEvent, col(DebeziumEvents.POSITION))),
         array_distinct(flatten(collect_set(json_object_keys(col(DebeziumEvents.AFTER))))),
         min(when(junk, col(DebeziumEvents.FILE))),
-        ConnectSchema.distinctImages()).head();
+        ConnectSchema.distinctImages(),
+        count(when(isEvent.and(placeholder), lit(1))),
+        min(when(isEvent.and(placeholder), col(DebeziumEvents.FILE))),
+        array_distinct(flatten(collect_set(when(isEvent.and(placeholder), map_keys(map_filter(
+            from_json(col(DebeziumEvents.AFTER), DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)),
+            (k, v) -> v.isin(UNAVAILABLE.toArray())))))))).head();
     if (stats.getLong(1) > 0) {
       throw TrickleException.badInput("Cannot read the change events of table " + table + ": " + stats.getLong(1)
           + " line(s) are not JSON objects, e.g. in " + stats.getString(5) + ". Fix or move the damaged file(s); "
@@ -146,6 +163,14 @@ final class CdcEventChanges implements ChangeReader {
     if (stats.getLong(2) > 0) {
       throw TrickleException.badInput("Cannot apply the change events of table " + table + ": " + stats.getLong(2)
           + " truncate event(s) (op t) in " + folder + ". A truncate removes every row; reload the table with trickle load.");
+    }
+    if (stats.getLong(7) > 0) {
+      throw TrickleException.badInput("Cannot apply the change events of table " + table + ": " + stats.getLong(7)
+          + " event(s) carry Debezium's placeholder for a value it did not send (" + UNAVAILABLE.get(0) + ") in column(s) "
+          + stats.getList(9) + ", e.g. in " + stats.getString(8) + "; PostgreSQL sends no unchanged large (TOASTed) value "
+          + "under REPLICA IDENTITY DEFAULT, and applying the placeholder would overwrite the real value. Set REPLICA "
+          + "IDENTITY FULL on the source table, replace the file(s) with events that carry the values (or move them out "
+          + "and reload the table), then sync again. Nothing was applied.");
     }
     return stats;
   }

@@ -143,6 +143,16 @@ class CdcSyncTest {
     assertEquals(1, f.sync("customers", 0).get("rows_inserted").asLong());
     assertEquals(List.of(Date.valueOf("2001-02-03")), f.targetRows("customers").where("id = 5").select("birthday")
         .collectAsList().stream().map(r -> r.getDate(0)).toList());
+
+    // Debezium's placeholder for a value PostgreSQL did not send (an unchanged TOASTed column).
+    long synced = f.targetVersion("customers");
+    Files.write(cdc.resolve("toast.json"), List.of(event("u", "null",
+        "{\"id\":5,\"name\":\"__debezium_unavailable_value\",\"updated_at\":null,\"birthday\":\"2001-02-04\"}", 11)));
+    JsonNode placeholder = f.sync("customers", 2);
+    String why = placeholder.get("error").asText();
+    assertTrue(why.contains("placeholder") && why.contains("[name]") && why.contains("toast.json")
+        && why.contains("REPLICA IDENTITY FULL") && why.contains("Nothing was applied"), why);
+    assertEquals(synced, f.targetVersion("customers"), "the real value stays");
   }
 
   @Test
