@@ -12,10 +12,15 @@ import dev.trickle.recon.ComparisonPlan;
 import dev.trickle.recon.Differences;
 import dev.trickle.recon.HashDiff;
 import dev.trickle.recon.Side;
+import dev.trickle.recon.pushdown.PostgresPushdown;
+import dev.trickle.recon.pushdown.PostgresSide;
 import dev.trickle.source.ColumnMapping;
+import dev.trickle.source.JdbcSource;
 import dev.trickle.source.Source;
 import dev.trickle.source.SourceSnapshot;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +34,9 @@ import org.apache.spark.sql.SparkSession;
  * in the target as deletes. Cost: one pass over each side for the aggregates, one more that keeps
  * the rows of mismatched buckets only, plus the write. The bucket count follows the previous
  * batch's changes, so that a steady rate of changes spoils few buckets. An unchanged source is a
- * no-op batch.
+ * no-op batch. A PostgreSQL source's aggregates are computed in PostgreSQL, and only the rows of
+ * mismatched buckets are fetched, as reconcile does ({@code reconcile.pushdown}); the batch's note
+ * says which.
  */
 final class DiffChanges implements ChangeReader {
   private final SparkSession spark;
@@ -57,20 +64,34 @@ final class DiffChanges implements ChangeReader {
     SourceSnapshot snapshot = held.hold(source.snapshot());
     Dataset<Row> sourceRows = mapping.apply(snapshot.read());
     Dataset<Row> targetRows = spark.read().format("delta").load(targetPath);
-    CompareRules rules = CompareRules.exact(table.keys());
-    ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), rules);
+    CompareRules exact = CompareRules.exact(table.keys());
+    ComparisonPlan plan = ComparisonPlan.of(sourceRows.schema(), targetRows.schema(), exact);
     // As many buckets as the previous batch's changes call for (reconcile sizes by its previous run).
     int buckets = BucketSizing.choose(table.reconcile().buckets(), targetRows.count(), start.previousChanges(), 1);
+    // A PostgreSQL source's aggregates come from PostgreSQL, as reconcile's do (reconcile.pushdown).
+    Optional<PostgresSide> pushed = Optional.empty();
+    CompareRules rules = exact;
+    String where = "";
+    if (source instanceof JdbcSource jdbc) {
+      PostgresPushdown.Attempt attempt = PostgresPushdown.attempt(spark, table, jdbc, snapshot, mapping, plan, exact, null,
+          UnaryOperator.identity());
+      pushed = attempt.side();
+      rules = attempt.rules();
+      where = pushed.isPresent() ? " (aggregates computed in PostgreSQL)" : " (aggregates computed by Spark: " + attempt.refusal() + ")";
+    }
 
     Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
-        HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),
+        pushed.isPresent() ? pushed.get().bucketAggregates(buckets, true)
+            : HashDiff.aggregates(sourceRows, Side.SOURCE, plan, rules, buckets),
         HashDiff.aggregates(targetRows, Side.TARGET, plan, rules, buckets)));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
-      return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match");
+      return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match" + where);
     }
-    // Second pass: only the rows of mismatched buckets are kept, and matched by key and row hash.
-    Dataset<Row> s = held.copy(HashDiff.locatedIn(sourceRows, Side.SOURCE, plan, rules, buckets, mismatched));
+    // Second pass: only the rows of mismatched buckets are kept, and matched by key and row hash
+    // (a pushed-down source sends only those buckets' rows).
+    Dataset<Row> candidates = pushed.isPresent() ? pushed.get().mappedRowsIn(mismatched, buckets) : sourceRows;
+    Dataset<Row> s = held.copy(HashDiff.locatedIn(candidates, Side.SOURCE, plan, rules, buckets, mismatched));
     Dataset<Row> t = held.copy(HashDiff.locatedIn(targetRows, Side.TARGET, plan, rules, buckets, mismatched));
     Dataset<Row> leftover = held.copy(Differences.leftover(HashDiff.narrowOf(s, Side.SOURCE, plan, rules),
         HashDiff.narrowOf(t, Side.TARGET, plan, rules), plan));
@@ -79,7 +100,7 @@ final class DiffChanges implements ChangeReader {
     // comparison (which Spark and Delta would analyse again at every step).
     Dataset<Row> upserts = held.copy(changes(s, leftover, plan, rules, List.of(sourceRows.columns())));
     Dataset<Row> deletes = held.copy(deletes(t, leftover, plan, rules, table.keys()));
-    String note = spoilt + " of " + buckets + " bucket(s) differed";
+    String note = spoilt + " of " + buckets + " bucket(s) differed" + where;
     return ChangeSet.of(upserts, snapshot.position())
         .withTargetDeletes(deletes)
         .alreadyMapped()

@@ -45,13 +45,34 @@ public final class PostgresPushdown {
   /** The source side and the rules both sides are compared by. */
   public record Choice(SideStatistics source, CompareRules rules) {}
 
-  public static Choice choose(SparkSession spark, SourceConfig sourceConfig, TableConfig table, Source source, ColumnMapping mapping,
-      ReconSources.Resolved sides, ComparisonPlan plan, CompareRules rules) {
+  public static Choice choose(SparkSession spark, SourceConfig sourceConfig, TableConfig table, Source source,
+      ColumnMapping mapping, ReconSources.Resolved sides, ComparisonPlan plan, CompareRules rules) {
     if (sourceConfig.kind() != SourceKind.JDBC) {
       return new Choice(new SparkSide(source.describe(), sides.source(), Side.SOURCE, plan, rules), rules);
     }
     JdbcSource jdbc = (JdbcSource) source;
     SourceSnapshot pinned = sides.pinned().orElseThrow(() -> new IllegalStateException("a jdbc source is read pinned"));
+    String exclusion = sides.late().map(late -> withoutLateKeys(late, jdbc.relation(), table, plan)).orElse(null);
+    UnaryOperator<Dataset<Row>> narrow = sides.late().map(ReconSources.Late::withoutLateKeys).orElse(UnaryOperator.identity());
+    Attempt attempt = attempt(spark, table, jdbc, pinned, mapping, plan, rules, exclusion, narrow);
+    if (attempt.side().isPresent()) {
+      return new Choice(attempt.side().get(), attempt.rules());
+    }
+    String described = source.describe() + " (aggregates computed by Spark: " + attempt.refusal() + ")";
+    return new Choice(new SparkSide(described, sides.source(), Side.SOURCE, plan, rules), rules);
+  }
+
+  /**
+   * The source computed in PostgreSQL with {@link HashScheme#MD5_TEXT} {@code rules}, or why it
+   * cannot be (also logged). Used by reconcile and by sync's {@code diff} mode.
+   *
+   * @param pinned the snapshot every query and read sees
+   * @param exclusion a SQL condition on the relation's row {@code r} that keeps the rows compared, or null
+   * @param narrow the same for the drill-down's mapped rows, in Spark
+   */
+  public static Attempt attempt(SparkSession spark, TableConfig table, JdbcSource jdbc, SourceSnapshot pinned,
+      ColumnMapping mapping, ComparisonPlan plan, CompareRules rules, String exclusion, UnaryOperator<Dataset<Row>> narrow) {
+    SourceConfig sourceConfig = jdbc.config();
     Optional<String> refusal = !table.reconcile().pushdown() ? Optional.of("reconcile.pushdown is false")
         : !sourceConfig.isPostgres() ? Optional.of("the source is not PostgreSQL") : Optional.empty();
     Map<String, PgColumn> columns = Map.of();
@@ -60,24 +81,22 @@ public final class PostgresPushdown {
         columns = PostgresSources.describe(c, jdbc.relation(), table.columns());
         refusal = PostgresSources.refusal(sourceConfig, table, plan, columns, c);
       } catch (SQLException e) {
-        throw TrickleException.runFailed("Cannot describe " + source.describe() + " for reconcile's pushdown: "
+        throw TrickleException.runFailed("Cannot describe " + jdbc.describe() + " for the pushdown to PostgreSQL: "
             + e.getMessage().lines().findFirst().orElse("") + ". Check the database, or set trickle.tables." + table.name()
             + ".reconcile.pushdown = false.", e);
       }
     }
     if (refusal.isPresent()) {
       LOG.info("{}: the source's aggregates are computed by Spark: {}", table.name(), refusal.get());
-      String described = source.describe() + " (aggregates computed by Spark: " + refusal.get() + ")";
-      return new Choice(new SparkSide(described, sides.source(), Side.SOURCE, plan, rules), rules);
+      return new Attempt(Optional.empty(), rules, refusal.get());
     }
     CompareRules md5 = rules.withScheme(HashScheme.MD5_TEXT);
-    String exclusion = sides.late().map(late -> withoutLateKeys(late, jdbc.relation(), table, plan)).orElse(null);
-    UnaryOperator<Dataset<Row>> narrow =
-        sides.late().map(ReconSources.Late::withoutLateKeys).orElse(UnaryOperator.identity());
-    PostgresSide side = new PostgresSide(spark, source.describe(), jdbc.relation(), columns, exclusion,
-        () -> jdbc.connect(pinned), pinned::read, narrow, mapping, plan, md5);
-    return new Choice(side, md5);
+    return new Attempt(Optional.of(new PostgresSide(spark, jdbc.describe(), jdbc.relation(), columns, exclusion,
+        () -> jdbc.connect(pinned), pinned::read, narrow, mapping, plan, md5)), md5, null);
   }
+
+  /** A pushed-down source side and the rules both sides then compare by, or why there is none. */
+  public record Attempt(Optional<PostgresSide> side, CompareRules rules, String refusal) {}
 
   /**
    * The SQL condition (row alias {@code r}) that keeps the rows whose key no row past the

@@ -95,11 +95,19 @@ public final class PostgresSide implements SideStatistics {
 
   @Override
   public Dataset<Row> rowsIn(Dataset<Row> partitionBuckets, int buckets) {
+    return new SparkSide(description, mappedRowsIn(partitionBuckets, buckets), dev.trickle.recon.Side.SOURCE, plan, rules)
+        .rowsIn(partitionBuckets, buckets);
+  }
+
+  /**
+   * The source's rows in the given buckets (every row when null), mapped as load maps them and
+   * narrowed, not hashed: the bucket filter runs in PostgreSQL, so only those rows are fetched.
+   */
+  public Dataset<Row> mappedRowsIn(Dataset<Row> partitionBuckets, int buckets) {
     String where = queries.rowFilter(partitionBuckets == null ? null
         : partitionBuckets.select(col(RowHashes.BUCKET)).distinct().collectAsList().stream().map(r -> r.getInt(0)).toList(),
         buckets);
-    Dataset<Row> mapped = narrow.apply(mapping.apply(rowsWhere.apply(where)));
-    return new SparkSide(description, mapped, dev.trickle.recon.Side.SOURCE, plan, rules).rowsIn(partitionBuckets, buckets);
+    return narrow.apply(mapping.apply(rowsWhere.apply(where)));
   }
 
   @Override
