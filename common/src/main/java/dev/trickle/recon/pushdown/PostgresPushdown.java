@@ -45,6 +45,7 @@ public final class PostgresPushdown {
   /** The source side and the rules both sides are compared by. */
   public record Choice(SideStatistics source, CompareRules rules) {}
 
+  /** Reconcile's source side: pushed down where {@link #attempt} can, else read by Spark with the reason in its description. */
   public static Choice choose(SparkSession spark, SourceConfig sourceConfig, TableConfig table, Source source,
       ColumnMapping mapping, ReconSources.Resolved sides, ComparisonPlan plan, CompareRules rules) {
     if (sourceConfig.kind() != SourceKind.JDBC) {
