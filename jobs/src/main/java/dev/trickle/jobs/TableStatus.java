@@ -78,8 +78,8 @@ public record TableStatus(
       if (table.sync().mode() == SyncMode.CDC) {
         return cdcView(spark, config, table, effective);
       }
-      if (table.sync().mode() == SyncMode.WATERMARK || table.sync().mode() == SyncMode.DIFF) {
-        return new SourceView("unknown", "unknown: sync mode " + table.sync().mode().key() + " is not available in this build");
+      if (table.sync().mode() == SyncMode.DIFF) {
+        return new SourceView("unknown", "unknown: diff keeps no source position (each batch compares the whole table)");
       }
       SourcePosition now;
       try (var snapshot = Sources.open(spark, config, table).snapshot()) {
@@ -106,6 +106,11 @@ public record TableStatus(
       return (now.get(SourcePosition.SNAPSHOT_ID).equals(s.get(SourcePosition.SNAPSHOT_ID)) ? "up to date"
           : "behind: current snapshot " + now.get(SourcePosition.SNAPSHOT_ID).get() + ", synced "
               + s.get(SourcePosition.SNAPSHOT_ID).orElse("none")) + age;
+    }
+    if (now.get(SourcePosition.WATERMARK).isPresent()) {
+      String source = now.get(SourcePosition.WATERMARK).get();
+      return (s.get(SourcePosition.WATERMARK).equals(Optional.of(source)) ? "up to date"
+          : "behind: watermark " + source + " at the source, " + s.get(SourcePosition.WATERMARK).orElse("none") + " synced") + age;
     }
     if (now.get(SourcePosition.LISTING).isPresent()) {
       return (now.get(SourcePosition.LISTING).equals(s.get(SourcePosition.LISTING)) ? "up to date"

@@ -107,6 +107,22 @@ class WatermarkSyncTest {
     assertSameRows(source(spark, pg, "true"), f.targetRows("orders"), COLUMNS.split(", "));
     assertEquals("2024-01-02T00:00:02Z", f.batches("orders").get(2).to().get(SourcePosition.WATERMARK).orElseThrow(),
         "the mark never goes back to an older watermark");
+
+    // status: the source's watermark now against the synced one.
+    assertTrue(statusLag(f).startsWith("up to date"), statusLag(f));
+    pg.sql("INSERT INTO orders VALUES (300, 'newer', 3.00, TIMESTAMPTZ '2024-01-03 00:00:00+00')");
+    assertTrue(statusLag(f).startsWith("behind: watermark 2024-01-03T00:00:00Z at the source, 2024-01-02T00:00:02Z synced"),
+        statusLag(f));
+  }
+
+  private static String statusLag(SyncFixture f) {
+    CliRun run = f.cli("status", "--json");
+    assertEquals(0, run.exitCode(), run.toString());
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out()).get("tables").get(0).get("lag").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
