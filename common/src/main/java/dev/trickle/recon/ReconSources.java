@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.trickle.config.SourceConfig;
-import dev.trickle.config.TableConfig;
 import dev.trickle.config.SourceKind;
+import dev.trickle.config.TableConfig;
 import dev.trickle.source.ColumnMapping;
 import dev.trickle.source.JdbcSource;
 import dev.trickle.source.ParquetListing;
@@ -66,7 +66,7 @@ public final class ReconSources {
     if (sourceConfig.kind() == SourceKind.JDBC) {
       SourceSnapshot pinned = ((JdbcSource) source).pinForReading();
       try {
-        return watermark(pinned, (JdbcSource) source, mapping, table, asOf, target, plan, rules);
+        return jdbc(pinned, (JdbcSource) source, mapping, table, asOf, target, plan, rules);
       } catch (RuntimeException e) {
         pinned.close();
         throw e;
@@ -103,10 +103,10 @@ public final class ReconSources {
   }
 
   /**
-   * A JDBC source, read from {@code pinned}: rows whose watermark passed the position's are found
-   * by a predicate the database evaluates, and their keys left out of both sides.
+   * A JDBC source, read from {@code pinned}: with a watermark in the position, rows whose watermark
+   * passed it are found by a predicate the database evaluates, and their keys left out of both sides.
    */
-  private static Resolved watermark(SourceSnapshot pinned, JdbcSource source, ColumnMapping mapping, TableConfig table,
+  private static Resolved jdbc(SourceSnapshot pinned, JdbcSource source, ColumnMapping mapping, TableConfig table,
       AsOf asOf, Dataset<Row> target, ComparisonPlan plan, CompareRules rules) {
     Optional<String> column = table.sync().watermarkColumn().map(c -> table.columns().sourceName(c));
     Optional<String> mark = asOf.position().flatMap(p -> p.get(SourcePosition.WATERMARK));
