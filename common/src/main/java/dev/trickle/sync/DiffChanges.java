@@ -71,13 +71,13 @@ final class DiffChanges implements ChangeReader {
     // A PostgreSQL source's aggregates come from PostgreSQL, as reconcile's do (reconcile.pushdown).
     Optional<PostgresSide> pushed = Optional.empty();
     CompareRules rules = exact;
-    String where = "";
+    String computedBy = "";
     if (source instanceof JdbcSource jdbc) {
       PostgresPushdown.Attempt attempt = PostgresPushdown.attempt(spark, table, jdbc, snapshot, mapping, plan, exact, null,
           UnaryOperator.identity());
       pushed = attempt.side();
       rules = attempt.rules();
-      where = pushed.isPresent() ? " (aggregates computed in PostgreSQL)" : " (aggregates computed by Spark: " + attempt.refusal() + ")";
+      computedBy = pushed.isPresent() ? " (aggregates computed in PostgreSQL)" : " (aggregates computed by Spark: " + attempt.refusal() + ")";
     }
 
     Dataset<Row> mismatched = held.keep(BucketAggregates.mismatched(
@@ -86,7 +86,7 @@ final class DiffChanges implements ChangeReader {
         HashDiff.aggregates(targetRows, Side.TARGET, plan, rules, buckets)));
     long spoilt = mismatched.count();
     if (spoilt == 0) {
-      return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match" + where);
+      return ChangeSet.unchanged(snapshot.position()).withNote("hashes of all " + buckets + " bucket(s) match" + computedBy);
     }
     // Second pass: only the rows of mismatched buckets are kept, and matched by key and row hash
     // (a pushed-down source sends only those buckets' rows).
@@ -100,7 +100,7 @@ final class DiffChanges implements ChangeReader {
     // comparison (which Spark and Delta would analyse again at every step).
     Dataset<Row> upserts = held.copy(changes(s, leftover, plan, rules, List.of(sourceRows.columns())));
     Dataset<Row> deletes = held.copy(deletes(t, leftover, plan, rules, table.keys()));
-    String note = spoilt + " of " + buckets + " bucket(s) differed" + where;
+    String note = spoilt + " of " + buckets + " bucket(s) differed" + computedBy;
     return ChangeSet.of(upserts, snapshot.position())
         .withTargetDeletes(deletes)
         .alreadyMapped()

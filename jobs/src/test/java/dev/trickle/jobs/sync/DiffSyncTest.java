@@ -29,10 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DiffSyncTest {
   private static final String[] COLUMNS = {"id", "label", "amount", "email"};
 
-  private static Dataset<Row> expected(SparkSession spark, PgFixture pg) {
+  /** A pipeline of one table of the fixture's database, synced in diff mode. */
+  private static String diffPipeline(PgFixture pg, String table, String key) {
+    return """
+        trickle {
+          warehouse = "$DIR/lake"
+          sources { pg { type = jdbc, url = "%s", user = postgres } }
+          tables { %s { source { ref = pg, table = public.%s }, keys = [%s], sync.mode = diff } }
+        }
+        """.formatted(pg.url(), table, table, key);
+  }
+
+  /** The table as Spark's JDBC reader sees it, for comparing independently of the code under test. */
+  private static Dataset<Row> pgTable(SparkSession spark, PgFixture pg, String table) {
     Properties p = new Properties();
     p.setProperty("user", "postgres");
-    return spark.read().jdbc(pg.url(), "items", p).selectExpr("id", "name AS label", "CAST(amount AS DECIMAL(12,2)) AS amount",
+    return spark.read().jdbc(pg.url(), table, p);
+  }
+
+  private static Dataset<Row> expected(SparkSession spark, PgFixture pg) {
+    return pgTable(spark, pg, "items").selectExpr("id", "name AS label", "CAST(amount AS DECIMAL(12,2)) AS amount",
         "sha2(concat('pepper', email), 256) AS email");
   }
 
@@ -92,13 +108,7 @@ class DiffSyncTest {
     pg.sql("CREATE TABLE stock (sku int PRIMARY KEY, name text, qty numeric(10,2), seen timestamptz)",
         "INSERT INTO stock SELECT g, 's' || g, g / 4.0, TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '1 hour' "
             + "FROM generate_series(1, 500) g");
-    SyncFixture f = new SyncFixture(spark, dir, """
-        trickle {
-          warehouse = "$DIR/lake"
-          sources { pg { type = jdbc, url = "%s", user = postgres } }
-          tables { stock { source { ref = pg, table = public.stock }, keys = [sku], sync.mode = diff } }
-        }
-        """.formatted(pg.url()));
+    SyncFixture f = new SyncFixture(spark, dir, diffPipeline(pg, "stock", "sku"));
     f.load("stock");
     pg.sql("INSERT INTO stock VALUES (501, 'new', 1.25, NULL)", "UPDATE stock SET qty = 0 WHERE sku IN (7, 8)",
         "DELETE FROM stock WHERE sku = 9", "DELETE FROM stock WHERE sku = 10",
@@ -109,9 +119,7 @@ class DiffSyncTest {
     assertEquals("DONE", batch.get("status").asText(), batch.toString());
     assertEquals(List.of(1L, 3L, 1L), List.of(batch.get("rows_inserted").asLong(), batch.get("rows_updated").asLong(),
         batch.get("rows_deleted").asLong()), "501; 7, 8 and 10; 9: " + batch);
-    Properties p = new Properties();
-    p.setProperty("user", "postgres");
-    assertSameRows(spark.read().jdbc(pg.url(), "stock", p), f.targetRows("stock"), "sku", "name", "qty", "seen");
+    assertSameRows(pgTable(spark, pg, "stock"), f.targetRows("stock"), "sku", "name", "qty", "seen");
     JsonNode idle = f.sync("stock", 0);
     assertEquals("NOOP", idle.get("status").asText(), idle.toString());
     assertTrue(f.batches("stock").stream().allMatch(b -> b.note().endsWith(" (aggregates computed in PostgreSQL)")),
@@ -124,13 +132,7 @@ class DiffSyncTest {
     PgFixture pg = PgFixture.create(server, dir);
     pg.sql("CREATE TABLE events (id int, name text)", // no primary key: nothing stops a duplicate
         "INSERT INTO events SELECT g, 'n' || g FROM generate_series(1, 50) g");
-    SyncFixture f = new SyncFixture(spark, dir, """
-        trickle {
-          warehouse = "$DIR/lake"
-          sources { pg { type = jdbc, url = "%s", user = postgres } }
-          tables { events { source { ref = pg, table = public.events }, keys = [id], sync.mode = diff } }
-        }
-        """.formatted(pg.url()));
+    SyncFixture f = new SyncFixture(spark, dir, diffPipeline(pg, "events", "id"));
     f.load("events");
     long loaded = f.targetVersion("events");
     pg.sql("INSERT INTO events VALUES (7, 'a second seven')", "UPDATE events SET name = 'changed' WHERE id = 9");
