@@ -7,15 +7,14 @@ import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.trickle.config.ColumnsConfig;
 import dev.trickle.config.ConfigLoader;
 import dev.trickle.config.ReconcileConfig;
 import dev.trickle.config.TrickleConfig;
 import dev.trickle.demo.LocalPostgres;
+import dev.trickle.jobs.cli.Main;
 import dev.trickle.recon.BucketSizing;
 import dev.trickle.recon.CompareRules;
 import dev.trickle.recon.ComparisonPlan;
-import dev.trickle.recon.HashScheme;
 import dev.trickle.recon.ReconReport;
 import dev.trickle.recon.ReconRequest;
 import dev.trickle.recon.ReconTables;
@@ -23,26 +22,21 @@ import dev.trickle.recon.Side;
 import dev.trickle.recon.SideStatistics;
 import dev.trickle.recon.SparkSide;
 import dev.trickle.recon.TableReconciler;
-import dev.trickle.recon.pushdown.PostgresSide;
-import dev.trickle.recon.pushdown.PostgresSources;
-import dev.trickle.source.ColumnMapping;
 import dev.trickle.spark.SparkSessions;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,7 +62,7 @@ public final class ReconBench {
     SparkSession spark = SparkSessions.getOrCreate(sessionConfig(dir));
     files(spark, dir, rows);
     if (pgRows > 0) {
-      postgres(spark, dir, pgRows);
+      postgres(dir, pgRows);
     }
     System.out.println();
     TABLE.forEach(System.out::println);
@@ -221,7 +215,13 @@ public final class ReconBench {
     return named.size() + (named.equals(expected) ? " (all, exactly)" : " (DIFFERENT from the " + expected.size() + " expected)");
   }
 
-  private static void postgres(SparkSession spark, Path dir, long rows) throws Exception {
+  /**
+   * The PostgreSQL part goes through the commands a user runs: {@code load} makes the Delta copy,
+   * then {@code reconcile} (counts and hashes) runs with {@code reconcile.pushdown} false and true,
+   * twice each in alternation (the faster counts), each reading one exported snapshot as the
+   * product does. The bytes PostgreSQL sent are counted per run.
+   */
+  private static void postgres(Path dir, long rows) throws Exception {
     try (LocalPostgres pg = LocalPostgres.start(); CountingProxy proxy = new CountingProxy(pg.port())) {
       pg.createDatabase("bench");
       try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
@@ -233,47 +233,44 @@ public final class ReconBench {
         s.execute("ANALYZE orders");
       }
       String url = pg.jdbcUrl("bench").replace(":" + pg.port() + "/", ":" + proxy.port() + "/");
-      Properties props = new Properties();
-      props.setProperty("user", LocalPostgres.USER);
-      props.setProperty("driver", "org.postgresql.Driver");
-      props.setProperty("fetchsize", "10000");
-      props.setProperty("preferTimestampNTZ", "true");
-      Dataset<Row> jdbc = spark.read().jdbc(url, "orders", "id", 0, rows, 4, props);
-      String target = dir.resolve("pg-target-" + rows).toString();
-      if (!Files.exists(Path.of(target))) {
-        jdbc.write().format("delta").save(target);
-      }
-      Dataset<Row> t = spark.read().format("delta").load(target);
-      CompareRules rules = CompareRules.exact(List.of("id"));
-      ComparisonPlan plan = ComparisonPlan.of(jdbc.schema(), t.schema(), rules);
-      int buckets = BucketSizing.choose(OptionalInt.empty(), rows, OptionalLong.empty(), 1);
-      ReconcileConfig config = config(false);
+      Path pgDir = dir.resolve("pg-" + rows + "-" + System.nanoTime());
+      Path config = Files.createDirectories(pgDir).resolve("pipeline.conf");
+      Files.writeString(config, """
+          trickle {
+            warehouse = "%s"
+            spark.conf { "spark.ui.enabled" = false }
+            sources { pg { type = jdbc, url = "%s", user = "%s" } }
+            tables { orders { source { ref = pg, table = public.orders }, keys = [id],
+              reconcile { keys = false, profiles = false } } }
+          }
+          """.formatted(pgDir.resolve("lake"), url, LocalPostgres.USER));
+      command("load", "-c", config.toString());
       row("");
       row("%-58s %8s %12s %s", "PostgreSQL, " + rows + " rows vs its Delta copy (counts + hashes)", "seconds", "bytes from PG",
-          "verdict");
-      proxy.reset();
-      Timed without = reconcile(spark, dir, rules, plan, new SparkSide("pg", jdbc, Side.SOURCE, plan, rules), t, config, buckets);
-      row("%-58s %8.1f %12d %s", "without pushdown (Spark reads the table over JDBC, 4 ranges)", without.seconds, proxy.bytes(),
-          without.report.verdict());
-      CompareRules md5 = rules.withScheme(HashScheme.MD5_TEXT);
-      Supplier<Connection> connections = () -> {
-        try {
-          return DriverManager.getConnection(url, props);
-        } catch (java.sql.SQLException e) {
-          throw new IllegalStateException(e);
+          "exit");
+      double[] seconds = {Double.MAX_VALUE, Double.MAX_VALUE};
+      long[] bytes = new long[2];
+      int[] exits = new int[2];
+      for (int round = 0; round < 2; round++) {
+        for (int pushdown = 0; pushdown < 2; pushdown++) {
+          proxy.reset();
+          long start = System.nanoTime();
+          exits[pushdown] = command("reconcile", "-c", config.toString(), "-D",
+              "trickle.tables.orders.reconcile.pushdown=" + (pushdown == 1));
+          double took = seconds(start);
+          if (took < seconds[pushdown]) {
+            seconds[pushdown] = took;
+            bytes[pushdown] = proxy.bytes();
+          }
         }
-      };
-      PostgresSide pushed;
-      try (Connection c = connections.get()) {
-        pushed = new PostgresSide(spark, "pg", "\"orders\"", PostgresSources.describe(c, "\"orders\"", ColumnsConfig.none()),
-            null, connections, where -> spark.read().jdbc(url, "orders", new String[] {where}, props), r -> r,
-            new ColumnMapping(ColumnsConfig.none(), Optional.empty()), plan, md5);
       }
-      proxy.reset();
-      Timed with = reconcile(spark, dir, md5, plan, pushed, t, config, buckets);
-      row("%-58s %8.1f %12d %s", "with pushdown (one grouped query in PostgreSQL)", with.seconds, proxy.bytes(),
-          with.report.verdict());
+      row("%-58s %8.1f %12d %d", "reconcile without pushdown (Spark reads the snapshot)", seconds[0], bytes[0], exits[0]);
+      row("%-58s %8.1f %12d %d", "reconcile with pushdown (one grouped query in PostgreSQL)", seconds[1], bytes[1], exits[1]);
     }
+  }
+
+  private static int command(String... args) {
+    return Main.execute(args, System.out, new PrintStream(System.err, true, StandardCharsets.UTF_8), System.getenv());
   }
 
   private static double seconds(long startNanos) {
