@@ -46,10 +46,14 @@ public final class ReconSources {
    */
   public record Resolved(Dataset<Row> source, Dataset<Row> target, String asOf, long skippedRows,
       Optional<SourceSnapshot> pinned, Optional<Late> late) implements AutoCloseable {
-    /** Ends the JDBC source's snapshot. */
+    /** Ends the JDBC source's snapshot and frees the late keys kept for the check. */
     @Override
     public void close() {
-      pinned.ifPresent(SourceSnapshot::close);
+      try {
+        late.ifPresent(l -> l.keys().unpersist(false));
+      } finally {
+        pinned.ifPresent(SourceSnapshot::close);
+      }
     }
   }
 
@@ -57,9 +61,11 @@ public final class ReconSources {
    * A JDBC source's rows whose watermark passed the position's ({@code column}, a source column,
    * of {@code kind}, past {@code mark}): their keys are left out of both sides.
    *
+   * @param keys those keys, kept in Spark's cache until the check is closed
    * @param withoutLateKeys leaves those keys out of mapped source rows
    */
-  public record Late(String column, WatermarkWindow.Kind kind, String mark, UnaryOperator<Dataset<Row>> withoutLateKeys) {}
+  public record Late(String column, WatermarkWindow.Kind kind, String mark, Dataset<Row> keys,
+      UnaryOperator<Dataset<Row>> withoutLateKeys) {}
 
   public static Resolved resolve(SparkSession spark, SourceConfig sourceConfig, TableConfig table, Source source,
       ColumnMapping mapping, AsOf asOf, Dataset<Row> target, ComparisonPlan plan, CompareRules rules) {
@@ -129,7 +135,7 @@ public final class ReconSources {
     }
     Dataset<Row> keys = lateRows.select(lateKeys.toArray(Column[]::new)).distinct().persist(StorageLevel.MEMORY_AND_DISK());
     long skipped = lateRows.count();
-    Late late = new Late(column.get(), kind.get(), mark.get(), rows -> withoutKeys(rows, Side.SOURCE, keys, plan, rules));
+    Late late = new Late(column.get(), kind.get(), mark.get(), keys, rows -> withoutKeys(rows, Side.SOURCE, keys, plan, rules));
     return new Resolved(late.withoutLateKeys().apply(mapped), withoutKeys(target, Side.TARGET, keys, plan, rules),
         asOf.json("watermark", Optional.of(skipped + " source row(s) changed after watermark " + mark.get()
             + " and were left out, by key, on both sides")), skipped, Optional.of(pinned), Optional.of(late));
