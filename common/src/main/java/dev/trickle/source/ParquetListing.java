@@ -41,6 +41,11 @@ public record ParquetListing(List<File> files) {
       return spark.read().option("basePath", folder).option("mergeSchema", "true")
           .parquet(files.length == 0 ? new String[] {folder} : files);
     } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
+      if (files.length == 0 && Throwables.chainContains(e, "UNABLE_TO_INFER_SCHEMA")) {
+        throw TrickleException.badInput("Cannot read the Parquet files of " + folder + ": the folder holds no data files,"
+            + " and a Parquet table's columns are read from its files. Check the path; if the table is empty at its"
+            + " source, run again once a file arrives.");
+      }
       if (!Throwables.chainContains(e, "CANNOT_MERGE")) {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
       }

@@ -70,7 +70,8 @@ public final class ChangeReaders {
       case DELTA_CDF -> new DeltaCdfChanges(spark, table.source().path().orElseThrow(), keys);
       case ICEBERG_SNAPSHOTS -> new IcebergSnapshotChanges(spark,
           IcebergTables.nameOf(config.sourceOf(table), table.source()), keys, excluded);
-      case PARQUET_FILES -> new ParquetFileChanges(spark, table.name(), table.source().path().orElseThrow(), files, keys, excluded);
+      case PARQUET_FILES -> new ParquetFileChanges(spark, table.name(), table.source().path().orElseThrow(), files, keys, excluded,
+          target);
       case CDC -> new CdcEventChanges(spark, table.name(), table.sync().cdcPath().orElseThrow(), files, keys,
           CdcEventChanges.rowSchema(target, columns), excluded, table.sync().cdcDecimals());
       case WATERMARK -> new WatermarkChanges(spark, new JdbcSource(spark, config.sourceOf(table), table), table,

@@ -19,6 +19,7 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code parquet-files}: compares the folder's file listing (path, size, modification time) with
@@ -37,19 +38,22 @@ final class ParquetFileChanges implements ChangeReader {
   private final SourceFilesLedger ledger;
   private final List<String> keys;
   private final Set<String> excluded;
+  private final StructType target;
 
   /**
    * @param keys key columns, source names
    * @param excluded source columns the table excludes (a partition on one cannot scope a recompute)
+   * @param target the target's schema (the columns of an emptied folder's changes)
    */
   ParquetFileChanges(SparkSession spark, String table, String folder, SourceFilesLedger ledger, List<String> keys,
-      Set<String> excluded) {
+      Set<String> excluded, StructType target) {
     this.spark = spark;
     this.table = table;
     this.folder = folder;
     this.ledger = ledger;
     this.keys = List.copyOf(keys);
     this.excluded = Set.copyOf(excluded);
+    this.target = target;
   }
 
   @Override
@@ -74,6 +78,13 @@ final class ParquetFileChanges implements ChangeReader {
     SourcePosition to = SourcePosition.of("parquet").with(SourcePosition.FILES, now.files().size())
         .with(SourcePosition.LISTING, now.digest()).with(SyncStart.FILES_AT, start.batchFilesId())
         .with(SourcePosition.TAKEN_AT, Instant.now());
+    if (now.files().isEmpty()) {
+      // Emptied at the source. Its columns can no longer be read from files, so the (no) rows of
+      // the recompute come in the target's columns.
+      Dataset<Row> none = spark.createDataFrame(List.of(), target).withColumn(Changes.CHANGE, lit(Changes.UPSERT));
+      return ChangeSet.of(none, to).withFiles(now).withNote(diff.describe()).withRecompute(Recompute.wholeTable())
+          .withNote("the folder holds no data files any more: every row is deleted").alreadyMapped();
+    }
     Set<String> touchedFolders = diff.touchedFolders();
     Optional<Recompute> scope = touchedFolders.isEmpty() ? Optional.empty()
         : Optional.of(ParquetPartitions.of(spark, folder, touchedFolders, sourceSchema(), excluded));
@@ -110,7 +121,7 @@ final class ParquetFileChanges implements ChangeReader {
     return spark.createDataFrame(List.of(), sourceSchema());
   }
 
-  private org.apache.spark.sql.types.StructType sourceSchema() {
+  private StructType sourceSchema() {
     return ParquetListing.read(spark, folder).schema();
   }
 }

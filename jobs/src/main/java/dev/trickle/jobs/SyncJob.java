@@ -6,6 +6,7 @@ import dev.trickle.config.MaskKind;
 import dev.trickle.config.SyncMode;
 import dev.trickle.config.TableConfig;
 import dev.trickle.source.ColumnMapping;
+import dev.trickle.source.ParquetListing;
 import dev.trickle.source.Sources;
 import dev.trickle.spark.SparkSteps;
 import dev.trickle.state.LoadLedger;
@@ -73,7 +74,7 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
         throw TrickleException.badInput("Cannot sync table " + table.name() + ": sync.cdc-path " + folder
             + " is not a folder. Point it at the folder the Debezium JSON files arrive in.");
       }
-    } else {
+    } else if (!emptiedParquetFolder(spark, table)) {
       StructType source = Sources.open(spark, context.config(), table).schema();
       ColumnMapping.check(table, source, Optional.empty());
       ChangeReaders.check(table, source);
@@ -124,6 +125,19 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
             () -> ChangeApply.apply(spark, prepared.targetPath(), apply, new ChangeApply.Txn(SyncHistory.appId(table.name()), batchId)));
         return step(context, table, "finish batch " + batchId, () -> batch.applied(commit, mapped.drift()));
       }
+    }
+  }
+
+  /**
+   * parquet-files of a folder whose files are all gone: it has no columns to check, and the batch
+   * deletes every row. A folder that cannot be listed is reported by the source check instead.
+   */
+  private static boolean emptiedParquetFolder(SparkSession spark, TableConfig table) {
+    try {
+      return table.sync().mode() == SyncMode.PARQUET_FILES
+          && ParquetListing.of(spark, table.source().path().orElseThrow()).files().isEmpty();
+    } catch (java.io.UncheckedIOException e) {
+      return false;
     }
   }
 

@@ -99,6 +99,19 @@ class LoadFileSourcesTest {
     assertEquals(100, target.where("channel IS NULL").count(), "the older files' rows, without a value");
   }
 
+  @Test
+  void aParquetFolderWithoutDataFilesIsAOneLineErrorNamingTheFolder(@TempDir Path dir) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("drops/events/part=a"));
+    Files.writeString(folder.resolve("_SUCCESS"), "");
+    Path file = config(dir, "drops { type = parquet, path = \"" + dir.resolve("drops") + "\" }", "source { ref = drops, path = events }");
+    CliRun run = CliRun.of("load", "-c", file.toString());
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("Cannot read the Parquet files of " + dir.resolve("drops/events") + ": the folder holds no data files"),
+        run.err());
+    assertEquals(1, run.err().strip().lines().filter(l -> l.contains("Cannot")).count(), run.err());
+    assertTrue(!Files.exists(dir.resolve("lake/t")), "no target was created");
+  }
+
   /** Writes {@code rows} as the one Parquet file {@code file}. */
   private static void parquetFile(Dataset<Row> rows, Path dir, Path file) throws Exception {
     Path scratch = dir.resolve("scratch-" + file.getFileName() + "-" + file.getParent().getFileName());

@@ -75,4 +75,26 @@ class ParquetFilesSyncTest {
     assertEquals(1, next.get("rows_inserted").asLong(), "after a no-op, the listing of batch 1 is the baseline: " + next);
     assertSameRows(source(spark, dir), f.targetRows("events"), "id", "label", "region");
   }
+
+  @Test
+  void aFolderEmptiedAtTheSourceEmptiesTheTargetAndFillsAgainWhenFilesArrive(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    SyncFixture f = new SyncFixture(spark, dir, PIPELINE);
+    Path events = Files.createDirectories(dir.resolve("src/events"));
+    writeFile(spark, events.resolve("region=eu/a.parquet"), "n", 0, 2, 4);
+    writeFile(spark, events.resolve("region=us/b.parquet"), "n", 1, 3);
+    f.load("events");
+
+    Files.delete(events.resolve("region=eu/a.parquet"));
+    Files.delete(events.resolve("region=us/b.parquet"));
+    JsonNode emptied = f.sync("events", 0);
+    assertEquals("DONE", emptied.get("status").asText(), emptied.toString());
+    assertEquals(5, emptied.get("rows_deleted").asLong(), emptied.toString());
+    assertEquals(0, f.targetRows("events").count());
+
+    writeFile(spark, events.resolve("region=us/c.parquet"), "back", 3, 7);
+    JsonNode refilled = f.sync("events", 0);
+    assertEquals(2, refilled.get("rows_inserted").asLong(), refilled.toString());
+    assertSameRows(source(spark, dir), f.targetRows("events"), "id", "label", "region");
+  }
 }
