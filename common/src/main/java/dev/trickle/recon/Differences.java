@@ -1,6 +1,5 @@
 package dev.trickle.recon;
 
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
@@ -9,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
@@ -242,29 +240,5 @@ public final class Differences {
   /** How many differences of each type: {@code diff_type, rows}. */
   public static Dataset<Row> counts(Dataset<Row> differences) {
     return differences.groupBy("diff_type").agg(count(lit(1)).as("rows"));
-  }
-
-  /** Value equality of canonical values, with the float tolerance where it applies. */
-  static final class ColumnEquality {
-    private ColumnEquality() {}
-
-    static Column equal(Column s, Column t, PlannedColumn column, CompareRules rules) {
-      Column exact = s.eqNullSafe(t);
-      if (!column.floating() || !rules.floatTolerance()) {
-        return exact;
-      }
-      // Only finite numbers are within a tolerance: Spark orders NaN above every number (so
-      // NaN <= NaN), and infinities make the difference and the relative bound infinite (or NaN),
-      // either of which would pass NaN or an infinity as "within" of any number.
-      Column finite = finite(s).and(finite(t));
-      Column delta = abs(s.minus(t));
-      Column within = delta.leq(lit(rules.floatAbsolute()))
-          .or(delta.leq(greatest(abs(s), abs(t)).multiply(lit(rules.floatRelative()))));
-      return exact.or(coalesce(finite.and(within), lit(false)));
-    }
-
-    private static Column finite(Column d) {
-      return isnan(d).unary_$bang().and(abs(d).lt(lit(Double.POSITIVE_INFINITY)));
-    }
   }
 }

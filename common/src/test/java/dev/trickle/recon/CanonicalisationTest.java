@@ -101,6 +101,30 @@ class CanonicalisationTest {
   }
 
   @Test
+  void theFloatToleranceHoldsInsideArraysStructsAndMaps(SparkSession spark) {
+    DataType doubles = DataTypes.createArrayType(DOUBLE);
+    DataType struct = new StructType().add("x", DOUBLE).add("n", STRING);
+    DataType map = DataTypes.createMapType(STRING, DOUBLE);
+    new Cases()
+        .equal("[1, 2] within 1e-6", doubles, List.of(1.0, 2.0), doubles, List.of(1.0000005, 2.0))
+        .differ("[1, 2] beyond 1e-6", doubles, List.of(1.0, 2.0), doubles, List.of(1.0, 2.00001))
+        .differ("one element more", doubles, List.of(1.0), doubles, List.of(1.0, 2.0))
+        .differ("NULL array != []", doubles, null, doubles, List.of())
+        .differ("[NaN] != [1]", doubles, List.of(Double.NaN), doubles, List.of(1.0))
+        .equal("[NaN] = [NaN]", doubles, List.of(Double.NaN), doubles, List.of(Double.NaN))
+        .differ("[NULL] != [0]", doubles, Arrays.asList((Double) null), doubles, List.of(0.0))
+        .equal("struct within 1e-6", struct, row(1.0, "a"), struct, row(1.0000005, "a"))
+        .differ("struct's string differs", struct, row(1.0, "a"), struct, row(1.0000005, "b"))
+        .differ("NULL struct != struct of NULLs", struct, null, struct, row(null, null))
+        .equal("map value within 1e-6", map, scalaDoubles(Map.of("a", 1.0)), map, scalaDoubles(Map.of("a", 1.0000005)))
+        .differ("map key differs", map, scalaDoubles(Map.of("a", 1.0)), map, scalaDoubles(Map.of("b", 1.0)))
+        .check(spark, EXACT.withFloats(1e-6, 0));
+    new Cases()
+        .differ("exact by default inside arrays", doubles, List.of(1.0), doubles, List.of(1.0000005))
+        .check(spark, EXACT);
+  }
+
+  @Test
   void floatsCompareWithinARelativeTolerance(SparkSession spark) {
     new Cases()
         .equal("1e6 and 1e6 + 0.9 within 1e-6 relative", DOUBLE, 1e6, DOUBLE, 1e6 + 0.9)
@@ -213,6 +237,10 @@ class CanonicalisationTest {
     ComparisonPlan plan = ComparisonPlan.of(s, t, EXACT);
     assertEquals(List.of("v"), plan.typeDifferences().stream().map(ComparisonPlan.PlannedColumn::name).toList());
     assertTrue(ComparisonPlan.of(t, t, EXACT).typeDifferences().isEmpty());
+  }
+
+  private static scala.collection.Map<String, Double> scalaDoubles(Map<String, Double> map) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(map);
   }
 
   private static scala.collection.Map<String, Integer> scala(Map<String, Integer> map) {
