@@ -110,6 +110,19 @@ class ReconcileCliTest {
     assertEquals("2", new ObjectMapper().readTree(history.out()).get("rows").get(0).get(2).asText(), history.toString());
     CliRun latestDiffs = CliRun.of("sql", "-c", config.toString(), "-f", "../notebooks/latest-diffs.sql", "--json");
     assertEquals(3, new ObjectMapper().readTree(latestDiffs.out()).get("rows").size(), latestDiffs.toString());
+
+    // Only the views a query names are read (each costs a read of its Delta log).
+    for (String view : List.of("runs", "recon_runs", "recon_columns", "orders")) {
+      spark.catalog().dropTempView(view);
+    }
+    CliRun counted = CliRun.of("sql", "-c", config.toString(), "-e", "SELECT count(*) FROM `runs` WHERE command = 'reconcile'", "--json");
+    assertEquals(2, new ObjectMapper().readTree(counted.out()).get("rows").get(0).get(0).asInt(), counted.toString());
+    assertTrue(spark.catalog().tableExists("runs"));
+    assertTrue(!spark.catalog().tableExists("recon_columns") && !spark.catalog().tableExists("orders")
+        && !spark.catalog().tableExists("recon_runs"), "views the query does not name are not read");
+    CliRun wrong = CliRun.of("sql", "-c", config.toString(), "-e", "SELECT * FROM nothing_here");
+    assertEquals(2, wrong.exitCode(), wrong.toString());
+    assertTrue(wrong.err().contains("Views available: ") && wrong.err().contains("recon_columns"), wrong.err());
   }
 
   @Test

@@ -43,7 +43,7 @@ final class SqlCommand extends PipelineCommand {
   protected ExitCode execute(TrickleConfig config, Console console) {
     String sql = readSql();
     SparkSession spark = SparkSessions.getOrCreate(config);
-    List<String> views = SqlViews.register(spark, config);
+    List<String> views = SqlViews.register(spark, config, sql);
     Dataset<Row> result;
     try {
       result = spark.sql(sql);
