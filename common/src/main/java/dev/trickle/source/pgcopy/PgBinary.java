@@ -208,18 +208,23 @@ public enum PgBinary {
 
   /**
    * Where Spark's PostgreSQL dialect puts PostgreSQL's infinite dates and timestamps (9999-12-31
-   * 23:59:59.999 and 0001-01-01), computed the way its JDBC reader computes them.
+   * 23:59:59.999 and 0001-01-01), computed the way its JDBC reader computes them (the minimums
+   * through Julian dates, so they depend on the JVM's time zone). Public for reconcile's pushdown,
+   * which renders the same values in SQL.
    */
-  static final class Infinity {
-    static final long TIMESTAMP_MAX = DateTimeUtils.fromJavaTimestamp(
+  public static final class Infinity {
+    /** timestamptz, as microseconds since 1970-01-01 UTC. */
+    public static final long TIMESTAMP_MAX = DateTimeUtils.fromJavaTimestamp(
         new Timestamp(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final long TIMESTAMP_MIN = DateTimeUtils.fromJavaTimestamp(
+    public static final long TIMESTAMP_MIN = DateTimeUtils.fromJavaTimestamp(
         new Timestamp(LocalDateTime.of(1, 1, 1, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final long WALL_CLOCK_MAX = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000));
-    static final long WALL_CLOCK_MIN = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(1, 1, 1, 0, 0, 0));
-    static final int DATE_MAX = DateTimeUtils.fromJavaDate(
+    /** timestamp (without time zone), as wall-clock microseconds since 1970-01-01. */
+    public static final long WALL_CLOCK_MAX = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000));
+    public static final long WALL_CLOCK_MIN = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(1, 1, 1, 0, 0, 0));
+    /** date, as days since 1970-01-01. */
+    public static final int DATE_MAX = DateTimeUtils.fromJavaDate(
         new java.sql.Date(LocalDateTime.of(9999, 12, 31, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final int DATE_MIN = DateTimeUtils.fromJavaDate(
+    public static final int DATE_MIN = DateTimeUtils.fromJavaDate(
         new java.sql.Date(LocalDateTime.of(1, 1, 1, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
 
     private Infinity() {}
