@@ -36,6 +36,8 @@ final class PostgresText {
       "interval", "inet", "cidr", "macaddr", "xml");
   private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
   private static final String TWO_64 = "18446744073709551616";
+  /** Java's one NaN (Double.doubleToLongBits), whatever bits PostgreSQL's NaN has: arithmetic can make a negative one. */
+  private static final String NAN_BITS = Long.toString(Double.doubleToLongBits(Double.NaN));
   private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
   private PostgresText() {}
@@ -204,7 +206,8 @@ final class PostgresText {
       return v + "::text";
     }
     if (t.equals(DataTypes.DoubleType)) {
-      return "(('x' || encode(float8send(" + v + "), 'hex'))::bit(64)::bigint)::text";
+      return "(CASE WHEN " + v + " = 'NaN' THEN '" + NAN_BITS + "' ELSE (('x' || encode(float8send(" + v
+          + "), 'hex'))::bit(64)::bigint)::text END)";
     }
     if (t instanceof DateType) {
       return "(" + v + " - DATE '1970-01-01')::text";
