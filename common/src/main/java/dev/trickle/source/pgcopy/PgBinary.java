@@ -138,7 +138,8 @@ public enum PgBinary {
     int sign = (short) SHORT.get(b, off + 4) & 0xFFFF;
     if (sign != 0 && sign != NUMERIC_NEG) {
       throw new IllegalArgumentException("column " + column + " holds " + special(sign) + ", which no decimal("
-          + precision + "," + scale + ") can hold. Exclude the column, or select it as double precision or text in a source query");
+          + precision + "," + scale + ") can hold. Add " + column + " to the table's columns.exclude, or read the table through a"
+          + " source query that selects " + column + "::float8 (or ::text)");
     }
     if (precision <= 18) {
       long unscaled = unscaledLong(b, off + 8, ndigits, weight, scale);
@@ -155,7 +156,8 @@ public enum PgBinary {
     BigDecimal value = bigDecimal(b, off + 8, ndigits, weight, sign).setScale(scale, RoundingMode.HALF_UP);
     if (value.precision() > precision) {
       throw new IllegalArgumentException("column " + column + " holds " + value.toPlainString() + ", which does not fit decimal("
-          + precision + "," + scale + "). Exclude the column, or select it as text in a source query");
+          + precision + "," + scale + "). Add " + column + " to the table's columns.exclude, or read the table through a"
+          + " source query that selects " + column + "::text");
     }
     v.putDecimal(row, Decimal.apply(value), precision);
   }
