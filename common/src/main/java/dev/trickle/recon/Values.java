@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
 
 /**
  * Aggregate values as they come back from Spark or from a database driver, made comparable and
@@ -33,7 +34,8 @@ final class Values {
       return d.toLocalDate();
     }
     if (v instanceof java.sql.Timestamp t) {
-      return t.toInstant();
+      // Spark's Timestamps count days before 1582 as Julian ones: undone, so the instant is the value's own.
+      return DateTimeUtils.microsToInstant(DateTimeUtils.fromJavaTimestamp(t));
     }
     if (v instanceof LocalDateTime t) {
       return t.toInstant(ZoneOffset.UTC);

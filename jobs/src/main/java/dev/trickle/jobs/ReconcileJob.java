@@ -124,7 +124,7 @@ public final class ReconcileJob implements TableJob<ReconcileJob.Prepared> {
         throw e;
       }
       return error(context, tables, table, started, asOfJson, prepared, context.redactor().redact(e.getMessage()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also SparkException, which Scala code throws undeclared
       String message = "Cannot reconcile table " + table.name() + ": " + Throwables.rootMessage(e)
           + ". Check that both sides can be read and run again.";
       return error(context, tables, table, started, asOfJson, prepared, context.redactor().redact(message));

@@ -5,6 +5,11 @@ import dev.trickle.config.MaskKind;
 import dev.trickle.recon.ComparisonPlan.Canon;
 import dev.trickle.recon.ComparisonPlan.PlannedColumn;
 import dev.trickle.recon.CompareRules;
+import dev.trickle.source.pgcopy.PgBinary.Infinity;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,6 +36,9 @@ final class PostgresText {
       "interval", "inet", "cidr", "macaddr", "xml");
   private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
   private static final String TWO_64 = "18446744073709551616";
+  /** Java's one NaN (Double.doubleToLongBits), whatever bits PostgreSQL's NaN has: arithmetic can make a negative one. */
+  private static final String NAN_BITS = Long.toString(Double.doubleToLongBits(Double.NaN));
+  private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
   private PostgresText() {}
 
@@ -123,9 +131,10 @@ final class PostgresText {
       return !rules.ignoreCase() ? text : hashed ? "lower(" + text + " COLLATE \"C\")" : "lower(" + text + ")";
     }
     if (t instanceof DateType) {
-      return "(" + v + ")::date";
+      return "(" + finite(v, pg) + ")::date";
     }
     if (t instanceof TimestampType) {
+      v = finite(v, pg);
       return switch (pg) {
         case "timestamptz" -> "(" + v + ")";
         case "date" -> "((" + v + ")::timestamp AT TIME ZONE 'UTC')";
@@ -136,6 +145,31 @@ final class PostgresText {
       return "(" + v + ")::boolean";
     }
     return "(" + v + ")::bytea";
+  }
+
+  /**
+   * A date or timestamp column with its infinities replaced by the values load writes for them
+   * ({@link Infinity}), so the pushed-down side holds what the target holds; other types as they are.
+   */
+  static String finite(String v, String pg) {
+    return switch (pg) {
+      case "date" -> infinities(v, "DATE", LocalDate.ofEpochDay(Infinity.DATE_MAX), LocalDate.ofEpochDay(Infinity.DATE_MIN));
+      case "timestamp" -> infinities(v, "TIMESTAMP", wallClock(Infinity.WALL_CLOCK_MAX), wallClock(Infinity.WALL_CLOCK_MIN));
+      case "timestamptz" -> infinities(v, "TIMESTAMPTZ", wallClock(Infinity.TIMESTAMP_MAX) + "+00",
+          wallClock(Infinity.TIMESTAMP_MIN) + "+00");
+      default -> v;
+    };
+  }
+
+  private static String infinities(String v, String type, Object max, Object min) {
+    return "(CASE " + v + " WHEN 'infinity' THEN " + type + " '" + max + "' WHEN '-infinity' THEN " + type + " '" + min
+        + "' ELSE " + v + " END)";
+  }
+
+  /** Microseconds since 1970-01-01 as a wall clock at UTC, in the proleptic Gregorian calendar both engines use. */
+  private static String wallClock(long micros) {
+    return WALL_CLOCK.format(LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC));
   }
 
   /** The PostgreSQL type of a canonical value. */
@@ -172,7 +206,8 @@ final class PostgresText {
       return v + "::text";
     }
     if (t.equals(DataTypes.DoubleType)) {
-      return "(('x' || encode(float8send(" + v + "), 'hex'))::bit(64)::bigint)::text";
+      return "(CASE WHEN " + v + " = 'NaN' THEN '" + NAN_BITS + "' ELSE (('x' || encode(float8send(" + v
+          + "), 'hex'))::bit(64)::bigint)::text END)";
     }
     if (t instanceof DateType) {
       return "(" + v + " - DATE '1970-01-01')::text";

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
@@ -58,8 +59,9 @@ final class PostgresValues {
       return d == null ? null : java.sql.Date.valueOf(d);
     }
     if (t instanceof TimestampType) {
+      // As Spark converts its own: through the Julian calendar before 1582, as java.sql.Timestamp counts.
       OffsetDateTime ts = rs.getObject(i, OffsetDateTime.class);
-      return ts == null ? null : java.sql.Timestamp.from(ts.toInstant());
+      return ts == null ? null : DateTimeUtils.toJavaTimestamp(DateTimeUtils.instantToMicros(ts.toInstant()));
     }
     if (t instanceof BooleanType) {
       return nullable(rs, rs.getBoolean(i));

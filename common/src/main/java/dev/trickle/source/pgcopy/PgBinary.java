@@ -138,7 +138,8 @@ public enum PgBinary {
     int sign = (short) SHORT.get(b, off + 4) & 0xFFFF;
     if (sign != 0 && sign != NUMERIC_NEG) {
       throw new IllegalArgumentException("column " + column + " holds " + special(sign) + ", which no decimal("
-          + precision + "," + scale + ") can hold. Exclude the column, or select it as double precision or text in a source query");
+          + precision + "," + scale + ") can hold. Add " + column + " to the table's columns.exclude, or read the table through a"
+          + " source query that selects " + column + "::float8 (or ::text)");
     }
     if (precision <= 18) {
       long unscaled = unscaledLong(b, off + 8, ndigits, weight, scale);
@@ -155,7 +156,8 @@ public enum PgBinary {
     BigDecimal value = bigDecimal(b, off + 8, ndigits, weight, sign).setScale(scale, RoundingMode.HALF_UP);
     if (value.precision() > precision) {
       throw new IllegalArgumentException("column " + column + " holds " + value.toPlainString() + ", which does not fit decimal("
-          + precision + "," + scale + "). Exclude the column, or select it as text in a source query");
+          + precision + "," + scale + "). Add " + column + " to the table's columns.exclude, or read the table through a"
+          + " source query that selects " + column + "::text");
     }
     v.putDecimal(row, Decimal.apply(value), precision);
   }
@@ -208,18 +210,23 @@ public enum PgBinary {
 
   /**
    * Where Spark's PostgreSQL dialect puts PostgreSQL's infinite dates and timestamps (9999-12-31
-   * 23:59:59.999 and 0001-01-01), computed the way its JDBC reader computes them.
+   * 23:59:59.999 and 0001-01-01), computed the way its JDBC reader computes them (the minimums
+   * through Julian dates, so they depend on the JVM's time zone). Public for reconcile's pushdown,
+   * which renders the same values in SQL.
    */
-  static final class Infinity {
-    static final long TIMESTAMP_MAX = DateTimeUtils.fromJavaTimestamp(
+  public static final class Infinity {
+    /** timestamptz, as microseconds since 1970-01-01 UTC. */
+    public static final long TIMESTAMP_MAX = DateTimeUtils.fromJavaTimestamp(
         new Timestamp(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final long TIMESTAMP_MIN = DateTimeUtils.fromJavaTimestamp(
+    public static final long TIMESTAMP_MIN = DateTimeUtils.fromJavaTimestamp(
         new Timestamp(LocalDateTime.of(1, 1, 1, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final long WALL_CLOCK_MAX = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000));
-    static final long WALL_CLOCK_MIN = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(1, 1, 1, 0, 0, 0));
-    static final int DATE_MAX = DateTimeUtils.fromJavaDate(
+    /** timestamp (without time zone), as wall-clock microseconds since 1970-01-01. */
+    public static final long WALL_CLOCK_MAX = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000));
+    public static final long WALL_CLOCK_MIN = DateTimeUtils.localDateTimeToMicros(LocalDateTime.of(1, 1, 1, 0, 0, 0));
+    /** date, as days since 1970-01-01. */
+    public static final int DATE_MAX = DateTimeUtils.fromJavaDate(
         new java.sql.Date(LocalDateTime.of(9999, 12, 31, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
-    static final int DATE_MIN = DateTimeUtils.fromJavaDate(
+    public static final int DATE_MIN = DateTimeUtils.fromJavaDate(
         new java.sql.Date(LocalDateTime.of(1, 1, 1, 0, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli()));
 
     private Infinity() {}

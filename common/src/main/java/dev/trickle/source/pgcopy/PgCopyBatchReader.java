@@ -143,8 +143,9 @@ final class PgCopyBatchReader implements PartitionReader<ColumnarBatch> {
         try {
           writers[i].write(in.buf, in.pos, length, vectors[i], row);
         } catch (IllegalArgumentException e) { // a value Spark's type cannot hold: the message says which and why
+          // No closing period: the jobs append their own sentence after a ". ".
           throw new IllegalArgumentException("Cannot read " + spec.relation() + " of source " + spec.source() + ": "
-              + e.getMessage() + ".");
+              + e.getMessage());
         }
         in.skip(length);
         batchBytes += length;
