@@ -74,16 +74,20 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
         throw TrickleException.badInput("Cannot sync table " + table.name() + ": sync.cdc-path " + folder
             + " is not a folder. Point it at the folder the Debezium JSON files arrive in.");
       }
-    } else if (!emptiedParquetFolder(spark, table)) {
-      StructType source = Sources.open(spark, context.config(), table).schema();
-      ColumnMapping.check(table, source, Optional.empty());
-      ChangeReaders.check(table, source);
-      if (List.of(source.fieldNames()).contains(Changes.CHANGE)) {
-        throw TrickleException.badInput("Cannot sync table " + table.name() + ": its source has a column named "
-            + Changes.CHANGE + ", which sync uses itself. Exclude or rename it (columns.exclude, columns.rename).");
-      }
+    } else {
+      sourceSchema(context, table).ifPresent(source -> checkSource(table, source));
     }
     return new Prepared(path);
+  }
+
+  /** The mapping, the mode and sync's own change column against the source's columns. */
+  private static void checkSource(TableConfig table, StructType source) {
+    ColumnMapping.check(table, source, Optional.empty());
+    ChangeReaders.check(table, source);
+    if (List.of(source.fieldNames()).contains(Changes.CHANGE)) {
+      throw TrickleException.badInput("Cannot sync table " + table.name() + ": its source has a column named "
+          + Changes.CHANGE + ", which sync uses itself. Exclude or rename it (columns.exclude, columns.rename).");
+    }
   }
 
   /** Where a test can hold a sync that has its table's lock. */
@@ -129,13 +133,24 @@ public final class SyncJob implements TableJob<SyncJob.Prepared> {
   }
 
   /**
-   * parquet-files of a folder whose files are all gone: it has no columns to check, and the batch
-   * deletes every row. A folder that cannot be listed is reported by the source check instead.
+   * The source's columns; none for parquet-files of a folder whose files are all gone (the batch
+   * deletes every row). The folder is listed only when its schema cannot be read.
    */
-  private static boolean emptiedParquetFolder(SparkSession spark, TableConfig table) {
+  private static Optional<StructType> sourceSchema(JobContext context, TableConfig table) {
     try {
-      return table.sync().mode() == SyncMode.PARQUET_FILES
-          && ParquetListing.of(spark, table.source().path().orElseThrow()).files().isEmpty();
+      return Optional.of(Sources.open(context.spark(), context.config(), table).schema());
+    } catch (TrickleException e) {
+      if (table.sync().mode() == SyncMode.PARQUET_FILES && listsNoFiles(context, table)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the source folder lists with no data file (false when it cannot be listed at all). */
+  private static boolean listsNoFiles(JobContext context, TableConfig table) {
+    try {
+      return ParquetListing.of(context.spark(), table.source().path().orElseThrow()).files().isEmpty();
     } catch (java.io.UncheckedIOException e) {
       return false;
     }
