@@ -47,8 +47,21 @@ class ReconcilePostgresSpecialValuesTest {
   }
 
   private static CliRun reconcile(PgFixture f, boolean pushdown) {
+    return reconcile(f, "specials", pushdown);
+  }
+
+  private static CliRun reconcile(PgFixture f, String table, boolean pushdown) {
     return CliRun.of("reconcile", "-c", f.dir().resolve("pipeline.conf").toString(),
-        "-D", "trickle.tables.specials.reconcile.pushdown=" + pushdown);
+        "-D", "trickle.tables." + table + ".reconcile.pushdown=" + pushdown);
+  }
+
+  /** A table amounts (id, amount numeric(10,2)) whose second amount is {@code second}, and a pipeline over it. */
+  private static PgFixture amounts(LocalPostgres pg, Path dir, String second, String tableSettings) {
+    PgFixture f = PgFixture.create(pg, dir);
+    f.sql("CREATE TABLE amounts (id int PRIMARY KEY, amount numeric(10,2))",
+        "INSERT INTO amounts VALUES (1, 1.50), (2, " + second + "), (3, 2.25)");
+    f.config("amounts { source { ref = pg, table = public.amounts }, keys = [id]" + tableSettings + " }");
+    return f;
   }
 
   private static Row lastRun(SparkSession spark, PgFixture f) {
@@ -123,10 +136,8 @@ class ReconcilePostgresSpecialValuesTest {
 
   @Test
   void numericNaNStopsTheLoadWithOneLineNamingTheColumnAndAFix(SparkSession spark, LocalPostgres pg, @TempDir Path dir) {
-    PgFixture f = PgFixture.create(pg, dir);
-    f.sql("CREATE TABLE amounts (id int PRIMARY KEY, amount numeric(10,2))",
-        "INSERT INTO amounts VALUES (1, 1.50), (2, 'NaN'), (3, 2.25)");
-    Path config = f.config("amounts { source { ref = pg, table = public.amounts }, keys = [id], load.retry.attempts = 1 }");
+    PgFixture f = amounts(pg, dir, "'NaN'", ", load.retry.attempts = 1");
+    Path config = f.dir().resolve("pipeline.conf");
     CliRun load = CliRun.of("load", "-c", config.toString());
     assertTrue(load.exitCode() == 2 || load.exitCode() == 3, load.toString());
     String error = (load.out() + load.err()).lines().filter(l -> l.startsWith("Cannot load table amounts")).findFirst()
@@ -145,7 +156,7 @@ class ReconcilePostgresSpecialValuesTest {
     assertEquals(0, again.exitCode(), again.toString());
     assertEquals(1, spark.read().format("delta").load(f.target("amounts")).where("isnan(amount)").count());
     for (boolean pushdown : new boolean[] {true, false}) {
-      CliRun run = CliRun.of("reconcile", "-c", config.toString(), "-D", "trickle.tables.amounts.reconcile.pushdown=" + pushdown);
+      CliRun run = reconcile(f, "amounts", pushdown);
       assertEquals(0, run.exitCode(), run.toString());
     }
   }
@@ -160,15 +171,12 @@ class ReconcilePostgresSpecialValuesTest {
 
   @Test
   void numericNaNAtTheSourceStopsReconcileNamingTheColumn(SparkSession spark, LocalPostgres pg, @TempDir Path dir) {
-    PgFixture f = PgFixture.create(pg, dir);
-    f.sql("CREATE TABLE amounts (id int PRIMARY KEY, amount numeric(10,2))",
-        "INSERT INTO amounts VALUES (1, 1.50), (2, 2.00), (3, 2.25)");
-    Path config = f.config("amounts { source { ref = pg, table = public.amounts }, keys = [id] }");
-    assertEquals(0, CliRun.of("load", "-c", config.toString()).exitCode());
+    PgFixture f = amounts(pg, dir, "2.00", "");
+    assertEquals(0, CliRun.of("load", "-c", f.dir().resolve("pipeline.conf").toString()).exitCode());
     f.sql("UPDATE amounts SET amount = 'NaN' WHERE id = 2");
     for (boolean pushdown : new boolean[] {true, false}) {
       long runs = recordedRuns(spark, f);
-      CliRun run = CliRun.of("reconcile", "-c", config.toString(), "-D", "trickle.tables.amounts.reconcile.pushdown=" + pushdown);
+      CliRun run = reconcile(f, "amounts", pushdown);
       assertEquals(3, run.exitCode(), run.toString());
       assertEquals(runs + 1, recordedRuns(spark, f), "pushdown " + pushdown + ": the failed run is recorded");
       String error = run.out().lines().filter(l -> l.contains("Cannot reconcile table amounts")).findFirst()
